@@ -1,7 +1,8 @@
 /**
- * Deterministic random numbers for tests and benchmarks (no dependency on src/sim): a seeded
- * generator and Gaussian draws, so every test run sees the same noise.
+ * Fixtures for tests and benchmarks (no dependency on src/sim): a seeded random generator with
+ * Gaussian draws, so every run sees the same noise, and made-up test sensors.
  */
+import { InfraredSensor, RadarSensor } from "../model/sensing.ts";
 
 /** A seeded source of uniform and Gaussian random numbers. */
 export interface SeededRandom {
@@ -36,4 +37,54 @@ export function seededRandom(seed: number): SeededRandom {
     return r * Math.cos(2 * Math.PI * v);
   };
   return { uniform, gaussian };
+}
+
+/** A test radar (not a real site's figures): all-round, 3,000 km, 50 m / 1 mrad / 5 m/s. */
+export function testRadar(
+  id: string,
+  latDeg: number,
+  lonDeg: number,
+  extra: Partial<RadarSensor> = {},
+): RadarSensor {
+  return RadarSensor.parse({
+    id,
+    name: `test radar ${id}`,
+    nation: "JPN",
+    node: "test",
+    kind: "radar",
+    position: { latDeg, lonDeg, heightM: 20 },
+    updateIntervalS: 5,
+    detectionProbability: 1,
+    falseAlarmsPerScan: 0,
+    fieldOfRegard: { azimuthCentreDeg: 0, azimuthHalfWidthDeg: 180, minElevationDeg: 0, maxElevationDeg: 90 },
+    maxRangeM: 3_000_000,
+    sigmaRangeM: 50,
+    sigmaAzimuthRad: 1e-3,
+    sigmaElevationRad: 1e-3,
+    sigmaRangeRateMps: 5,
+    ...extra,
+  });
+}
+
+/** A test geostationary IR sensor over a given longitude (angles only, 50 µrad). */
+export function testInfrared(id: string, lonDeg: number): InfraredSensor {
+  return InfraredSensor.parse({
+    id,
+    name: `test IR ${id}`,
+    nation: "USA",
+    node: "test",
+    kind: "space-ir",
+    position: { latDeg: 0, lonDeg, heightM: 35_786_000 },
+    updateIntervalS: 10,
+    detectionProbability: 1,
+    falseAlarmsPerScan: 0,
+    fieldOfRegard: {
+      azimuthCentreDeg: 0,
+      azimuthHalfWidthDeg: 180,
+      minElevationDeg: -90,
+      maxElevationDeg: 0,
+    },
+    sigmaAzimuthRad: 5e-5,
+    sigmaElevationRad: 5e-5,
+  });
 }

@@ -80,8 +80,14 @@ export const Detection = z.strictObject({
   /** Observation time, seconds since the Unix epoch (UTC). */
   t: z.number(),
   rangeM: z.number().positive().optional(),
-  azimuthRad: z.number().min(0).max(2 * Math.PI),
-  elevationRad: z.number().min(-Math.PI / 2).max(Math.PI / 2),
+  azimuthRad: z
+    .number()
+    .min(0)
+    .max(2 * Math.PI),
+  elevationRad: z
+    .number()
+    .min(-Math.PI / 2)
+    .max(Math.PI / 2),
   rangeRateMps: z.number().optional(),
 });
 export type Detection = z.infer<typeof Detection>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { example, project, shiftDays, t } from "../../test/helpers/policy.ts";
+import { example, project, shiftDays, t, trackExample } from "../../test/helpers/policy.ts";
 import type { Item } from "../model/item.ts";
 import { type Decision, type DecisionRequest, decide, type Permit } from "./decide.ts";
 import { compilePolicy } from "./policy.ts";
@@ -16,7 +16,7 @@ const permit = (d: Decision): Permit => {
 const withLabel = (item: Item, patch: Partial<Item["label"]>): Item =>
   ({ ...item, label: { ...item.label, ...patch } }) as Item;
 
-const rokTrack = () => example("rok-track-report"); // the 2023-12-18 launch
+const rokTrack = () => trackExample("rok-track-report"); // the 2023-12-18 launch
 const rokTrack1220 = () => shiftDays(rokTrack(), 2);
 
 describe("ROK→JPN missile warning, 2023-12-18 versus 2023-12-20", () => {
@@ -229,7 +229,6 @@ describe("the real-time mechanism's time window and exclusions", () => {
     ).toContain("TOPIC_OUT_OF_SCOPE@rtwm-2023");
   });
   it("rejects data from before launch or after impact", () => {
-    if (item.kind !== "track-report") throw new Error("fixture");
     const before = { ...item, asOf: "2023-12-19T23:20:00Z" };
     expect(
       codes(run({ item: before, sender: "KOR", recipient: "JPN", via: ["USA"], at: t(before.asOf) })),

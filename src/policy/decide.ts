@@ -160,7 +160,9 @@ function checkAgreement(
 
   // Classification: the originator's grade must stand in an enabled row that every receiving party shares.
   const compiledRow = c.rowOf.get(o)?.get(label.classification);
-  if (!compiledRow || !compiledRow.enabled) {
+  if (!c.parties.has(o)) {
+    // NOT_A_PARTY already says it: an agreement covers only its parties' own items.
+  } else if (!compiledRow || !compiledRow.enabled) {
     const rank = policy.levels.get(o)?.get(label.classification)?.rank ?? 0;
     const why = compiledRow ? `its row is off (parameter ${compiledRow.row.requires})` : "not in its table";
     reasons.push({
@@ -246,11 +248,11 @@ function checkAgreement(
     const launch = Date.parse(item.launch.time);
     const end = Date.parse(item.impact.time) + window.graceS * 1000;
     const asOf = Date.parse(item.asOf);
-    if (asOf < launch || asOf > end || req.at < launch) {
+    if (asOf < launch || asOf > end || req.at < launch || req.at > end) {
       reasons.push({
         code: "OUTSIDE_TIME_WINDOW",
         agreement: id,
-        message: `shares only from launch to impact (+${window.graceS} s); item as of ${item.asOf}`,
+        message: `shares only from launch to impact (+${window.graceS} s); item as of ${item.asOf}, released ${new Date(req.at).toISOString()}`,
       });
     }
   }

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadProject, PROJECT_ROOT, type ProjectData } from "../../src/config/project.ts";
-import { Item } from "../../src/model/item.ts";
+import { Item, type TrackReport } from "../../src/model/item.ts";
 import { parseIso } from "../../src/model/time.ts";
 import type { ParameterOverrides } from "../../src/policy/policy.ts";
 
@@ -20,6 +20,13 @@ export function example(name: string): Item {
   return Item.parse(JSON.parse(readFileSync(join(PROJECT_ROOT, "examples", `${name}.json`), "utf8")));
 }
 
+/** An example track report from `examples/`. */
+export function trackExample(name: string): TrackReport {
+  const item = example(name);
+  if (item.kind !== "track-report") throw new Error(`${name} is not a track report`);
+  return item;
+}
+
 /** Epoch ms of an ISO time; throws on a bad literal in a test. */
 export function t(iso: string): number {
   const r = parseIso(iso);
@@ -28,9 +35,8 @@ export function t(iso: string): number {
 }
 
 /** Shifts every time of a track report by whole days (to replay the same launch on another date). */
-export function shiftDays(item: Item, days: number): Item {
+export function shiftDays(item: TrackReport, days: number): TrackReport {
   const shift = (iso: string) => new Date(t(iso) + days * 86_400_000).toISOString();
-  if (item.kind !== "track-report") throw new Error("track reports only");
   return {
     ...item,
     asOf: shift(item.asOf),

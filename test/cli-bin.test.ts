@@ -1,0 +1,50 @@
+// The installed entry point, run as a user runs it: a separate Node process, real exit status.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/config/project.ts";
+
+const bin = join(PROJECT_ROOT, "bin", "triwatch.mjs");
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: PROJECT_ROOT });
+
+describe("bin/triwatch.mjs", () => {
+  it("answers a policy question with exit status 0", () => {
+    const r = run(
+      "policy",
+      "explain",
+      "examples/intel-nuclear-test.json",
+      "--from",
+      "KOR",
+      "--to",
+      "JPN",
+      "--via",
+      "USA",
+      "--at",
+      "2016-01-10",
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("PERMIT under tisa-2014");
+  });
+  it("exits with status 2 and a message naming the field on bad input", () => {
+    const r = run(
+      "policy",
+      "explain",
+      "examples/intel-nuclear-test.json",
+      "--from",
+      "KOR",
+      "--to",
+      "JPN",
+      "--at",
+      "yesterday",
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--at");
+  });
+  it("runs the interim demo", () => {
+    const r = run("demo");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("not built yet");
+    expect(r.stdout).toContain("Agreements at 2022-10-03T22:25:00.000Z");
+  });
+});

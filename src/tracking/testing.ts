@@ -2,7 +2,9 @@
  * Fixtures for tests and benchmarks (no dependency on src/sim): a seeded random generator with
  * Gaussian draws, so every run sees the same noise, and made-up test sensors.
  */
-import { InfraredSensor, RadarSensor } from "../model/sensing.ts";
+import { enuBasis, geodeticToEcef } from "../geo/earth.ts";
+import { type Detection, InfraredSensor, RadarSensor } from "../model/sensing.ts";
+import { RadarMeasurementModel, wrapTo2Pi } from "./measurement.ts";
 
 /** A seeded source of uniform and Gaussian random numbers. */
 export interface SeededRandom {
@@ -87,4 +89,57 @@ export function testInfrared(id: string, lonDeg: number): InfraredSensor {
     sigmaAzimuthRad: 5e-5,
     sigmaElevationRad: 5e-5,
   });
+}
+
+/** An ECEF coast state at a geodetic point with a velocity given in local east/north/up (m/s). */
+export function coastState(
+  latDeg: number,
+  lonDeg: number,
+  heightM: number,
+  east: number,
+  north: number,
+  up: number,
+): Float64Array {
+  const r = geodeticToEcef({ latDeg, lonDeg, heightM });
+  const [e, n, u] = enuBasis({ latDeg, lonDeg, heightM });
+  const v = [
+    east * e[0] + north * n[0] + up * u[0],
+    east * e[1] + north * n[1] + up * u[1],
+    east * e[2] + north * n[2] + up * u[2],
+  ];
+  return Float64Array.from([...r, ...v]);
+}
+
+/** Noisy radar detection of a true state (no false alarms, no misses). */
+export function radarDetection(
+  sensor: RadarSensor,
+  x: Float64Array,
+  t: number,
+  rng: SeededRandom,
+): Detection {
+  const model = new RadarMeasurementModel(sensor, sensor.sigmaRangeRateMps !== undefined);
+  const z = model.measure(x, new Float64Array(4));
+  const d: Detection = {
+    sensorId: sensor.id,
+    t,
+    rangeM: (z[0] as number) + sensor.sigmaRangeM * rng.gaussian(),
+    azimuthRad: wrapTo2Pi((z[1] as number) + sensor.sigmaAzimuthRad * rng.gaussian()),
+    elevationRad: (z[2] as number) + sensor.sigmaElevationRad * rng.gaussian(),
+  };
+  if (sensor.sigmaRangeRateMps !== undefined)
+    d.rangeRateMps = (z[3] as number) + sensor.sigmaRangeRateMps * rng.gaussian();
+  return d;
+}
+
+/** A false alarm uniform in range (100 km to max), azimuth (all round) and elevation (0–60°). */
+export function falseAlarm(sensor: RadarSensor, t: number, rng: SeededRandom): Detection {
+  const d: Detection = {
+    sensorId: sensor.id,
+    t,
+    rangeM: 100_000 + rng.uniform() * (sensor.maxRangeM - 100_000),
+    azimuthRad: rng.uniform() * 2 * Math.PI,
+    elevationRad: (rng.uniform() * Math.PI) / 3,
+  };
+  if (sensor.sigmaRangeRateMps !== undefined) d.rangeRateMps = (rng.uniform() - 0.5) * 6000;
+  return d;
 }

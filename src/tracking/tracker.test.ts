@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import type { Detection } from "../model/sensing.ts";
+import { BallisticMotionModel } from "./ballistic.ts";
+import { MOfNInitiator } from "./initiator.ts";
+import { RadarMeasurementModel } from "./measurement.ts";
+import { coastState, falseAlarm, radarDetection, seededRandom, testRadar } from "./testing.ts";
+import { MultiTargetTracker, TrackerOptions } from "./tracker.ts";
+
+const radar = testRadar("r1", 35.5, 133);
+const truthModel = new BallisticMotionModel({ maxStepS: 1 });
+const T0 = 1_700_000_000;
+
+function truthAt(k: number, dt = 5): Float64Array {
+  const x0 = coastState(38.5, 129, 250_000, 2600, -700, 900);
+  return truthModel.propagate(x0, k * dt, new Float64Array(6));
+}
+
+function posError(a: Float64Array, b: Float64Array): number {
+  return Math.hypot(
+    (a[0] as number) - (b[0] as number),
+    (a[1] as number) - (b[1] as number),
+    (a[2] as number) - (b[2] as number),
+  );
+}
+
+describe("MOfNInitiator", () => {
+  it("confirms on the M-th hit within N opportunities and rejects when M is out of reach", () => {
+    const init = new MOfNInitiator({ m: 3, n: 4 });
+    const w: boolean[] = [];
+    expect(init.record(w, true)).toBe("tentative");
+    expect(init.record(w, true)).toBe("tentative");
+    expect(init.record(w, false)).toBe("tentative");
+    expect(init.record(w, true)).toBe("confirmed");
+    const v: boolean[] = [];
+    init.record(v, true);
+    expect(init.record(v, false)).toBe("tentative");
+    expect(init.record(v, false)).toBe("rejected");
+  });
+
+  it("refuses M > N", () => {
+    expect(() => new MOfNInitiator({ m: 5, n: 4 })).toThrow(/M must not exceed N/);
+  });
+
+  it("places the initial state at the detection with covariance from the radar's sigmas", () => {
+    const init = new MOfNInitiator();
+    const x = truthAt(0);
+    const d = radarDetection(radar, x, T0, seededRandom(1));
+    const s = init.initiate(radar, d, 7);
+    expect(s?.provenance).toEqual({ kind: "initiated", sensorId: "r1" });
+    const back = new RadarMeasurementModel(radar, true).measure(
+      s?.x ?? new Float64Array(7),
+      new Float64Array(4),
+    );
+    expect(back[0]).toBeCloseTo(d.rangeM ?? 0, 3);
+    expect(back[3]).toBeCloseTo(d.rangeRateMps ?? 0, 3);
+    // cross-range σ ≈ range × 1 mrad
+    const P = s?.P ?? new Float64Array(49);
+    const sigmaPos = Math.sqrt((P[0] as number) + (P[8] as number) + (P[16] as number));
+    expect(sigmaPos).toBeGreaterThan(0.001 * (d.rangeM ?? 0));
+    expect(sigmaPos).toBeLessThan(0.002 * (d.rangeM ?? 0));
+    expect(s?.x[6]).toBe(2e-4);
+  });
+});
+
+describe("TrackerOptions", () => {
+  it("fills defaults and rejects unknown keys", () => {
+    const o = TrackerOptions.parse({});
+    expect(o.filter).toBe("ekf");
+    expect(o.initiator.m).toBe(3);
+    expect(o.gate.probability).toBeGreaterThan(0.99);
+    expect(TrackerOptions.safeParse({ filtre: "ekf" }).success).toBe(false);
+    expect(JSON.parse(JSON.stringify(o))).toEqual(o);
+  });
+});
+
+describe.each(["ekf", "ukf"] as const)("MultiTargetTracker (%s)", (filter) => {
+  it("tracks one target through uniform false alarms and confirms nothing else", () => {
+    const rng = seededRandom(42);
+    const tracker = new MultiTargetTracker([radar], { filter, initiator: { m: 3, n: 4 } });
+    for (let k = 0; k < 40; k++) {
+      const t = T0 + 5 * k;
+      const dets: Detection[] = [radarDetection(radar, truthAt(k), t, rng)];
+      for (let f = 0; f < 8; f++) dets.push(falseAlarm(radar, t, rng));
+      tracker.processScan("r1", t, dets);
+    }
+    const confirmed = tracker.tracks().filter((tr) => tr.status === "confirmed");
+    expect(confirmed).toHaveLength(1);
+    const track = confirmed[0];
+    expect(track?.hits).toBeGreaterThanOrEqual(38);
+    const last = track?.states.at(-1);
+    expect(last?.provenance).toEqual({ kind: "updated", sensorId: "r1" });
+    expect(posError(last?.x ?? new Float64Array(6), truthAt(39))).toBeLessThan(400);
+    expect(tracker.tracks().length).toBeGreaterThan(100); // false alarms did start tentative tracks…
+    expect(tracker.liveTracks().filter((tr) => tr.status === "tentative").length).toBeLessThan(20); // …and they died
+  });
+
+  it("confirms nothing from scattered false alarms alone", () => {
+    const rng = seededRandom(9);
+    const tracker = new MultiTargetTracker([radar], { filter });
+    for (let k = 0; k < 30; k++) {
+      const t = T0 + 5 * k;
+      tracker.processScan(
+        "r1",
+        t,
+        Array.from({ length: 15 }, () => falseAlarm(radar, t, rng)),
+      );
+    }
+    expect(tracker.tracks().filter((tr) => tr.status !== "tentative" && tr.hits >= 3)).toHaveLength(0);
+    expect(tracker.tracks().every((tr) => tr.status !== "confirmed")).toBe(true);
+  });
+
+  it("deletes a confirmed track after it is missed in view", () => {
+    const rng = seededRandom(4);
+    const tracker = new MultiTargetTracker([radar], { filter, deleter: { maxConsecutiveMisses: 3 } });
+    for (let k = 0; k < 20; k++) {
+      const t = T0 + 5 * k;
+      tracker.processScan("r1", t, k < 10 ? [radarDetection(radar, truthAt(k), t, rng)] : []);
+    }
+    const [track] = tracker.tracks();
+    expect(track?.status).toBe("deleted");
+    expect(track?.deletedReason).toMatch(/missed 3 scans/);
+    expect(track?.hits).toBe(10);
+  });
+
+  it("keeps two targets 20 km apart on separate tracks", () => {
+    const rng = seededRandom(77);
+    const other = (k: number): Float64Array =>
+      truthModel.propagate(coastState(38.3, 129.2, 252_000, 2500, -500, 950), k * 5, new Float64Array(6));
+    const tracker = new MultiTargetTracker([radar], { filter });
+    for (let k = 0; k < 30; k++) {
+      const t = T0 + 5 * k;
+      tracker.processScan("r1", t, [
+        radarDetection(radar, truthAt(k), t, rng),
+        radarDetection(radar, other(k), t, rng),
+      ]);
+    }
+    const confirmed = tracker.tracks().filter((tr) => tr.status === "confirmed");
+    expect(confirmed).toHaveLength(2);
+    const ends = confirmed.map((tr) => tr.states.at(-1)?.x ?? new Float64Array(6));
+    const errs = ends.map((x) => Math.min(posError(x, truthAt(29)), posError(x, other(29))));
+    for (const e of errs) expect(e).toBeLessThan(500);
+    expect(posError(ends[0] as Float64Array, ends[1] as Float64Array)).toBeGreaterThan(10_000);
+  });
+});
+
+describe("MultiTargetTracker input checks", () => {
+  it("rejects unknown sensors and scans going back in time", () => {
+    const tracker = new MultiTargetTracker([radar]);
+    expect(() => tracker.processScan("nope", T0, [])).toThrow(/unknown sensor/);
+    tracker.processScan("r1", T0 + 10, []);
+    expect(() => tracker.processScan("r1", T0, [])).toThrow(/earlier/);
+  });
+});

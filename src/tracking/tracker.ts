@@ -1,0 +1,355 @@
+/**
+ * The multi-target tracker, assembled from its parts (predictor, updater, hypothesiser, associator,
+ * initiator, deleter) by one validated, serialisable options object.
+ *
+ * One call per scan (one sensor, one time). Every live track is predicted to the scan time and its
+ * measurement predicted; confirmed tracks are associated first (GNN), tentative tracks take what is
+ * left, and radar detections still unclaimed start tentative tracks. A miss counts only if the track was
+ * in the sensor's field of regard. The tracker holds state between scans (as Stone Soup's trackers do);
+ * it takes time only from the scans, never from a clock.
+ */
+import { z } from "zod";
+import type { Detection, Sensor } from "../model/sensing.ts";
+import { BallisticModelOptions, stateHeight } from "./ballistic.ts";
+import { chiSquareQuantile } from "./chisquare.ts";
+import { DeleterOptions } from "./deleter.ts";
+import { CovarianceIntersectionOptions, embedKinematicState } from "./fusion.ts";
+import { GateOptions } from "./hypothesiser.ts";
+import { InitiatorOptions } from "./initiator.ts";
+import { cholesky, mahalanobisFromCholesky } from "./linalg.ts";
+import { inFieldOfRegard, type MeasurementModel, type SensorModels, sensorModels } from "./measurement.ts";
+import { type TrackerParts, trackerParts } from "./parts.ts";
+import type { GaussianState, TrackState } from "./state.ts";
+import { UnscentedOptions } from "./unscented.ts";
+import { type MeasurementPrediction, newMeasurementPrediction } from "./updater.ts";
+
+/** All tracker settings in one serialisable object. */
+export const TrackerOptions = z.strictObject({
+  /** Filter family: extended or unscented Kalman. */
+  filter: z.enum(["ekf", "ukf"]).default("ekf"),
+  motion: BallisticModelOptions.prefault({}),
+  unscented: UnscentedOptions.prefault({}),
+  gate: GateOptions.prefault({}),
+  initiator: InitiatorOptions.prefault({}),
+  deleter: DeleterOptions.prefault({}),
+  fusion: CovarianceIntersectionOptions.prefault({}),
+  /** States kept per track (oldest dropped first). */
+  maxHistory: z.number().int().positive().default(1000),
+});
+/** Parsed tracker options. */
+export type TrackerOptions = z.infer<typeof TrackerOptions>;
+
+/** Track life-cycle status. */
+export type TrackStatus = "tentative" | "confirmed" | "deleted";
+
+/** A track: its states (initiated, updated or fused; with provenance) and life-cycle facts. */
+export interface Track {
+  /** Stable id within one tracker ("T1", "T2", …). */
+  readonly id: string;
+  /** Life-cycle status. */
+  readonly status: TrackStatus;
+  /** State history, oldest first; the last entry is the current estimate. */
+  readonly states: readonly TrackState[];
+  /** Number of detections associated. */
+  readonly hits: number;
+  /** Consecutive in-view misses. */
+  readonly consecutiveMisses: number;
+  /** Time of the last update (Unix s). */
+  readonly lastUpdateT: number;
+  /** Why it was deleted, when it was. */
+  readonly deletedReason?: string;
+}
+
+/** What one scan changed. */
+export interface ScanResult {
+  /** Ids of tracks updated by a detection. */
+  readonly updated: string[];
+  /** Ids of tentative tracks started. */
+  readonly initiated: string[];
+  /** Ids of tracks confirmed in this scan. */
+  readonly confirmed: string[];
+  /** Ids of tracks deleted (or rejected while tentative) in this scan. */
+  readonly deleted: string[];
+}
+
+/** Internal mutable track with its per-scan scratch buffers. */
+interface LiveTrack {
+  id: string;
+  status: TrackStatus;
+  states: TrackState[];
+  hits: number;
+  consecutiveMisses: number;
+  lastUpdateT: number;
+  deletedReason?: string;
+  window: boolean[];
+  pred: { t: number; dim: number; x: Float64Array; P: Float64Array };
+  mp: MeasurementPrediction;
+  predOk: boolean;
+  visible: boolean;
+}
+
+/** A multi-target tracker for ballistic objects, built from sensors and options. */
+export class MultiTargetTracker {
+  /** The parsed options. */
+  readonly options: TrackerOptions;
+  /** The parts, chosen by the options. */
+  readonly parts: TrackerParts;
+  private readonly sensors = new Map<string, SensorModels>();
+  private readonly live: LiveTrack[] = [];
+  private readonly ended: LiveTrack[] = [];
+  private nextId = 1;
+  private lastScanT = Number.NEGATIVE_INFINITY;
+  private readonly scratchMp = newMeasurementPrediction();
+
+  /** Builds the tracker for a set of sensors with (unparsed) options. */
+  constructor(sensors: readonly Sensor[], options: z.input<typeof TrackerOptions> = {}) {
+    this.options = TrackerOptions.parse(options);
+    this.parts = trackerParts(this.options);
+    for (const s of sensors) this.sensors.set(s.id, sensorModels(s));
+  }
+
+  /** All tracks ever started, live and ended, in order of creation. */
+  tracks(): Track[] {
+    return [...this.live, ...this.ended].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  }
+
+  /** Tracks not deleted. */
+  liveTracks(): readonly Track[] {
+    return this.live;
+  }
+
+  /** A track by id, live or ended. */
+  track(id: string): Track | undefined {
+    return this.live.find((t) => t.id === id) ?? this.ended.find((t) => t.id === id);
+  }
+
+  /** Processes one scan: all detections of one sensor at one time. Scans must come in time order. */
+  processScan(sensorId: string, t: number, detections: readonly Detection[]): ScanResult {
+    const models = this.sensors.get(sensorId);
+    if (!models) throw new Error(`unknown sensor "${sensorId}"`);
+    if (t < this.lastScanT)
+      throw new Error(`scan at ${t} is earlier than the previous scan at ${this.lastScanT}`);
+    this.lastScanT = t;
+    const sensor = models.sensor;
+    const base = models.forDetection({ sensorId, t, azimuthRad: 0, elevationRad: 0 });
+    const result: ScanResult = { updated: [], initiated: [], confirmed: [], deleted: [] };
+    const { predictor, hypothesiser, associator } = this.parts;
+    for (const track of this.live) this.predictTrack(track, t, sensor, base);
+    const zs = detections.map((d) => base.vectorOf(d, new Float64Array(base.dim)));
+    const claimed = new Uint8Array(detections.length);
+    const assigned = new Map<LiveTrack, number>();
+    for (const status of ["confirmed", "tentative"] as const) {
+      const group = this.live.filter((tr) => tr.status === status && tr.predOk);
+      const free = zs.map((_, j) => j).filter((j) => !claimed[j]);
+      if (group.length === 0 || free.length === 0) continue;
+      const hyps = hypothesiser.hypothesise(
+        base,
+        group.map((tr) => tr.mp),
+        free.map((j) => zs[j] as Float64Array),
+      );
+      const gate = hypothesiser.threshold(base.dim);
+      const assoc = associator.associate(group.length, free.length, hyps, () => gate);
+      group.forEach((tr, i) => {
+        const k = assoc.detectionOfTrack[i] as number;
+        if (k < 0) return;
+        const j = free[k] as number;
+        claimed[j] = 1;
+        assigned.set(tr, j);
+      });
+    }
+    for (const track of [...this.live]) {
+      const j = assigned.get(track);
+      if (j !== undefined) {
+        this.updateTrack(track, detections[j] as Detection, models, base);
+        result.updated.push(track.id);
+      }
+      this.bookkeep(track, j !== undefined, result);
+    }
+    const dim = predictor.model.dim;
+    detections.forEach((d, j) => {
+      if (claimed[j]) return;
+      const state = this.parts.initiator.initiate(sensor, d, dim);
+      if (!state) return;
+      const track = this.newTrack(state);
+      this.parts.initiator.record(track.window, true);
+      result.initiated.push(track.id);
+    });
+    return result;
+  }
+
+  private predictTrack(track: LiveTrack, t: number, sensor: Sensor, base: MeasurementModel): void {
+    const last = track.states[track.states.length - 1] as TrackState;
+    track.pred.t = t;
+    track.predOk =
+      this.parts.predictor.predictInto(last, t, track.pred.x, track.pred.P) &&
+      this.parts.updater.predictMeasurement(track.pred, base, track.mp);
+    if (!track.predOk) {
+      track.visible = false;
+      return;
+    }
+    const z = track.mp.z;
+    const range = base.dim >= 3 ? (z[0] as number) : undefined;
+    const ai = base.azimuthIndex;
+    track.visible = inFieldOfRegard(sensor, range, z[ai] as number, z[ai + 1] as number);
+  }
+
+  private updateTrack(
+    track: LiveTrack,
+    detection: Detection,
+    models: SensorModels,
+    base: MeasurementModel,
+  ): void {
+    const full = models.forDetection(detection);
+    let mp = track.mp;
+    if (full !== base) {
+      mp = this.scratchMp;
+      if (!this.parts.updater.predictMeasurement(track.pred, full, mp)) mp = track.mp;
+    }
+    const model = mp.model as MeasurementModel;
+    const z = model.vectorOf(detection, new Float64Array(model.dim));
+    const n = track.pred.dim;
+    const x = new Float64Array(n);
+    const P = new Float64Array(n * n);
+    this.parts.updater.update(track.pred, mp, z, x, P);
+    this.push(track, {
+      t: track.pred.t,
+      dim: n,
+      x,
+      P,
+      provenance: { kind: "updated", sensorId: detection.sensorId },
+    });
+    track.hits++;
+    track.lastUpdateT = track.pred.t;
+  }
+
+  private bookkeep(track: LiveTrack, hit: boolean, result: ScanResult): void {
+    const inView = hit || track.visible;
+    if (hit) track.consecutiveMisses = 0;
+    else if (inView) track.consecutiveMisses++;
+    if (track.status === "tentative" && inView) {
+      const verdict = this.parts.initiator.record(track.window, hit);
+      if (verdict === "confirmed") {
+        track.status = "confirmed";
+        result.confirmed.push(track.id);
+      } else if (verdict === "rejected") {
+        this.end(track, "not confirmed (M of N)", result);
+        return;
+      }
+    }
+    if (!track.predOk) {
+      this.end(track, "prediction failed", result);
+      return;
+    }
+    if (track.status === "confirmed" && !hit) {
+      const why = this.parts.deleter.reason(track, track.pred, stateHeight(track.pred.x));
+      if (why) this.end(track, why, result);
+    }
+  }
+
+  private end(track: LiveTrack, reason: string, result: ScanResult): void {
+    track.status = "deleted";
+    track.deletedReason = reason;
+    const i = this.live.indexOf(track);
+    if (i >= 0) this.live.splice(i, 1);
+    this.ended.push(track);
+    result.deleted.push(track.id);
+  }
+
+  private push(track: LiveTrack, state: TrackState): void {
+    track.states.push(state);
+    if (track.states.length > this.options.maxHistory) track.states.shift();
+  }
+
+  private newTrack(state: TrackState): LiveTrack {
+    const n = state.dim;
+    const track: LiveTrack = {
+      id: `T${this.nextId++}`,
+      status: "tentative",
+      states: [state],
+      hits: 1,
+      consecutiveMisses: 0,
+      lastUpdateT: state.t,
+      window: [],
+      pred: { t: state.t, dim: n, x: new Float64Array(n), P: new Float64Array(n * n) },
+      mp: newMeasurementPrediction(),
+      predOk: false,
+      visible: false,
+    };
+    this.live.push(track);
+    return track;
+  }
+
+  /** Predicts a track's current state to time t (provenance "predicted"); does not change the track. */
+  predictState(trackId: string, t: number): TrackState {
+    const track = this.track(trackId);
+    if (!track) throw new Error(`unknown track "${trackId}"`);
+    return this.parts.predictor.predict(track.states[track.states.length - 1] as TrackState, t);
+  }
+
+  /**
+   * The live confirmed track that best matches a partner's track state: smallest Mahalanobis distance
+   * between positions (own and partner covariances summed, their correlation ignored) inside a 3-D
+   * chi-square gate at `probability`; undefined if none.
+   */
+  correlatePartnerTrack(partnerState: GaussianState, probability = 0.9999): string | undefined {
+    const gate = chiSquareQuantile(probability, 3);
+    const s = new Float64Array(9);
+    const l = new Float64Array(9);
+    const d = new Float64Array(3);
+    let best: string | undefined;
+    let bestD2 = gate;
+    for (const track of this.live) {
+      if (track.status !== "confirmed") continue;
+      const own = this.predictState(track.id, partnerState.t);
+      const n = own.dim;
+      const m = partnerState.dim;
+      for (let i = 0; i < 3; i++) {
+        d[i] = (partnerState.x[i] as number) - (own.x[i] as number);
+        for (let j = 0; j < 3; j++)
+          s[i * 3 + j] = (own.P[i * n + j] as number) + (partnerState.P[i * m + j] as number);
+      }
+      if (!cholesky(s, 3, l)) continue;
+      const d2 = mahalanobisFromCholesky(l, d, 3);
+      if (d2 < bestD2) {
+        bestD2 = d2;
+        best = track.id;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Fuses a partner's track state into one of our live tracks by covariance intersection, at the later
+   * of the two times (the earlier one is predicted forward). Appends and returns the fused state, whose
+   * provenance names the partner and its track id.
+   */
+  fusePartnerTrack(
+    trackId: string,
+    partnerState: GaussianState,
+    partner: string,
+    partnerTrackId: string,
+  ): TrackState {
+    const track = this.live.find((tr) => tr.id === trackId);
+    if (!track) throw new Error(`no live track "${trackId}"`);
+    const own = track.states[track.states.length - 1] as TrackState;
+    const t = Math.max(own.t, partnerState.t);
+    const dim = this.parts.predictor.model.dim;
+    if (partnerState.dim !== 6 && partnerState.dim !== dim) {
+      throw new Error(`partner state has dimension ${partnerState.dim}, expected 6 or ${dim}`);
+    }
+    let theirs =
+      partnerState.dim === dim ? partnerState : embedKinematicState(partnerState, own.x[6] as number);
+    if (theirs.t !== t) theirs = this.parts.predictor.predict(theirs, t);
+    const ours = own.t === t ? own : this.parts.predictor.predict(own, t);
+    const fused = this.parts.fuser.fuse(ours, theirs);
+    const state: TrackState = {
+      t,
+      dim,
+      x: fused.x,
+      P: fused.P,
+      provenance: { kind: "fused", partner, partnerTrackId },
+    };
+    this.push(track, state);
+    return state;
+  }
+}

@@ -162,7 +162,7 @@ function checkAgreement(
   const compiledRow = c.rowOf.get(o)?.get(label.classification);
   if (!c.parties.has(o)) {
     // NOT_A_PARTY already says it: an agreement covers only its parties' own items.
-  } else if (!compiledRow || !compiledRow.enabled) {
+  } else if (!compiledRow?.enabled) {
     const rank = policy.levels.get(o)?.get(label.classification)?.rank ?? 0;
     const why = compiledRow ? `its row is off (parameter ${compiledRow.row.requires})` : "not in its table";
     reasons.push({

@@ -150,10 +150,7 @@ export function solveBoost(
         const f = run(k, pitch, innerOnly, false);
         // Still climbing at the time limit (escape) counts as an infinite apogee.
         const escaped = f.endReason === "time-limit" && innerOnly;
-        return [
-          f.groundRangeM ?? Number.POSITIVE_INFINITY,
-          escaped ? Number.POSITIVE_INFINITY : f.apogeeHeightM,
-        ];
+        return [signedRange(f, launch), escaped ? Number.POSITIVE_INFINITY : f.apogeeHeightM];
       },
       targets: [target.rangeM, target.apogeeM],
       outerIncreasing: false,

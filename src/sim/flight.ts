@@ -52,6 +52,8 @@ export interface ThrustProgramme {
   /** Thrust elevation above the local horizontal at the end of the last stage (degrees). */
   finalPitchDeg: number;
   stages: readonly BoostStage[];
+  /** Seconds after launch at which the pitch-down ends and `finalPitchDeg` is held (default: burnout). */
+  pitchOverEndS?: number;
   /** Seconds after launch at which the motor fails; thrust stops there (debris then falls). */
   failAtS?: number;
 }
@@ -146,9 +148,9 @@ export function thrustAccel(p: ThrustProgramme, tRel: number): number {
 
 /** Commanded thrust pitch (radians above the local horizontal) at `tRel`. */
 export function pitchAt(p: ThrustProgramme, tRel: number): number {
-  const burn = plannedBurnS(p);
-  if (tRel <= p.verticalRiseS || burn <= p.verticalRiseS) return 90 * DEG;
-  const f = Math.min(1, (tRel - p.verticalRiseS) / (burn - p.verticalRiseS));
+  const end = p.pitchOverEndS ?? plannedBurnS(p);
+  if (tRel <= p.verticalRiseS || end <= p.verticalRiseS) return 90 * DEG;
+  const f = Math.min(1, (tRel - p.verticalRiseS) / (end - p.verticalRiseS));
   return (90 + (p.finalPitchDeg - 90) * f) * DEG;
 }
 
@@ -297,6 +299,7 @@ function integrate(start: FlightState, prog: ThrustProgramme | null, set: Settin
   const breaks: number[] = [];
   if (prog) {
     breaks.push(prog.verticalRiseS, tEnd);
+    if (prog.pitchOverEndS !== undefined) breaks.push(prog.pitchOverEndS);
     let c = 0;
     for (const st of prog.stages) {
       c += st.burnTimeS;

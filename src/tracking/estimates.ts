@@ -7,17 +7,17 @@
  * point from which an unpowered object would have had to start to be where the track is. It lies
  * down-range of the true pad (a missile still climbs under thrust for 1–5 minutes), by tens to hundreds
  * of kilometres for long-range missiles; it is labelled as such, and its ellipse reflects only the
- * track's uncertainty, not that bias.
+ * track's uncertainty, not that bias. The backward propagation leaves drag out (vacuum ballistic).
  *
  * Class comes from energy, not from the observed ground range: the two-body specific energy of the
- * coast state (inertial velocity) gives the speed the object would have at the surface, and from that
+ * coast state (Earth-relative velocity) gives the speed the object would have at the surface, and from that
  * the range of a minimum-energy trajectory with the same energy. A lofted shot is classified by that
  * equivalent range, and flagged "lofted" when its apogee is well above the minimum-energy apogee for the
  * ground range it actually covers. J2, drag and Earth rotation are left out of that figure (a classifier,
  * not a trajectory).
  */
 import { z } from "zod";
-import { ecefToGeodetic, enuBasis, OMEGA_EARTH, type Vec3, WGS84_GM } from "../geo/earth.ts";
+import { ecefToGeodetic, enuBasis, type Vec3, WGS84_GM } from "../geo/earth.ts";
 import { BallisticModelOptions, BallisticMotionModel, stateHeight } from "./ballistic.ts";
 import { symmetricEigen2 } from "./linalg.ts";
 import { ExtendedKalmanPredictor } from "./predictor.ts";
@@ -109,14 +109,18 @@ export function ellipse95(pee: number, pen: number, pnn: number): Ellipse95 {
   };
 }
 
-/** Minimum-energy equivalent range (m) of a state's two-body energy; πR when it is orbital. */
+/**
+ * Minimum-energy equivalent range (m) from a state's two-body energy with its Earth-relative velocity,
+ * πR when that energy is orbital. Earth-relative, so the figure reflects what the missile can do rather
+ * than its heading (the inertial velocity would add up to ±465 m/s with the direction of fire); the
+ * centrifugal term this leaves out changes the energy by under 1 %.
+ */
 export function energyRange(x: Float64Array): number {
-  const r: Vec3 = [x[0] as number, x[1] as number, x[2] as number];
-  // Inertial velocity v + ω × r (ω along z).
-  const vx = (x[3] as number) - OMEGA_EARTH * r[1];
-  const vy = (x[4] as number) + OMEGA_EARTH * r[0];
+  const vx = x[3] as number;
+  const vy = x[4] as number;
   const vz = x[5] as number;
-  const energy = 0.5 * (vx * vx + vy * vy + vz * vz) - WGS84_GM / Math.hypot(...r);
+  const r = Math.hypot(x[0] as number, x[1] as number, x[2] as number);
+  const energy = 0.5 * (vx * vx + vy * vy + vz * vz) - WGS84_GM / r;
   const R = MEAN_EARTH_RADIUS_M;
   const q = (2 * (energy + WGS84_GM / R) * R) / WGS84_GM;
   if (q <= 0) return 0;
@@ -243,14 +247,8 @@ function groundPoint(
 }
 
 /** Highest point between two time offsets, by golden-section search on height. */
-function apogeeBetween(
-  model: BallisticMotionModel,
-  x: Float64Array,
-  a: number,
-  b: number,
-): { dt: number; h: number } {
-  const buf = new Float64Array(x.length);
-  const h = (dt: number): number => stateHeight(model.propagate(x, dt, buf));
+function apogeeBetween(positionAt: (dt: number) => Vec3, a: number, b: number): { dt: number; h: number } {
+  const h = (dt: number): number => ecefToGeodetic(positionAt(dt)).heightM;
   const gr = (Math.sqrt(5) - 1) / 2;
   let lo = a;
   let hi = b;
@@ -264,6 +262,14 @@ function apogeeBetween(
   return { dt, h: h(dt) };
 }
 
+/** The position–velocity part of a state (drops 1/β when present). */
+function kinematicPart(s: GaussianState): GaussianState {
+  if (s.dim === 6) return s;
+  const P = new Float64Array(36);
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P[i * 6 + j] = s.P[i * s.dim + j] as number;
+  return { t: s.t, dim: 6, x: Float64Array.from(s.x.subarray(0, 6)), P };
+}
+
 /**
  * Trajectory estimates from one coast-phase track state. Returns undefined when no impact (or no
  * launch) is found within `maxFlightS`, e.g. for an orbital object.
@@ -274,22 +280,26 @@ export function trajectoryEstimates(
 ): TrajectoryEstimates | undefined {
   const o = EstimateOptions.parse(options);
   const model = new BallisticMotionModel({ ...o.motion, drag: state.dim === 7 });
-  const predictor = new ExtendedKalmanPredictor(model);
+  // Backwards, drag is left out: the ascent is powered anyway, and reversed drag grows without bound.
+  const vacuum = new BallisticMotionModel({ ...o.motion, drag: false });
+  const kinematic = kinematicPart(state);
   const toImpact = timeToGround(model, state.x, 1, o.maxFlightS);
-  const toLaunch = timeToGround(model, state.x, -1, o.maxFlightS);
+  const toLaunch = timeToGround(vacuum, kinematic.x, -1, o.maxFlightS);
   if (toImpact === undefined || toLaunch === undefined) return undefined;
-  const impact = groundPoint(predictor, state, toImpact);
-  const launch = groundPoint(predictor, state, toLaunch);
+  const impact = groundPoint(new ExtendedKalmanPredictor(model), state, toImpact);
+  const launch = groundPoint(new ExtendedKalmanPredictor(vacuum), kinematic, toLaunch);
+  const buf = new Float64Array(state.dim);
+  const positionAt = (dt: number): Vec3 =>
+    positionOf(dt < 0 ? vacuum.propagate(kinematic.x, dt, buf) : model.propagate(state.x, dt, buf));
   // Sample the arc for the ground track and to bracket the apogee.
   const points = o.groundTrackPoints;
-  const buf = new Float64Array(state.dim);
   const groundTrack: TrajectoryEstimates["groundTrack"] = [];
   let best = 0;
   let bestH = Number.NEGATIVE_INFINITY;
   const span = toImpact - toLaunch;
   for (let i = 0; i < points; i++) {
     const dt = toLaunch + (span * i) / (points - 1);
-    const geo = ecefToGeodetic(positionOf(model.propagate(state.x, dt, buf)));
+    const geo = ecefToGeodetic(positionAt(dt));
     groundTrack.push({ t: state.t + dt, latDeg: geo.latDeg, lonDeg: geo.lonDeg });
     if (geo.heightM > bestH) {
       bestH = geo.heightM;
@@ -297,8 +307,8 @@ export function trajectoryEstimates(
     }
   }
   const step = span / (points - 1);
-  const top = apogeeBetween(model, state.x, Math.max(toLaunch, best - step), Math.min(toImpact, best + step));
-  const topGeo = ecefToGeodetic(positionOf(model.propagate(state.x, top.dt, buf)));
+  const top = apogeeBetween(positionAt, Math.max(toLaunch, best - step), Math.min(toImpact, best + step));
+  const topGeo = ecefToGeodetic(positionAt(top.dt));
   const groundRangeM = greatCircleM(launch.latDeg, launch.lonDeg, impact.latDeg, impact.lonDeg);
   const energyRangeM = energyRange(state.x);
   const apogeeRatio = top.h / Math.max(minimumEnergyApogee(groundRangeM), 1);

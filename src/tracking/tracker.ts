@@ -33,6 +33,12 @@ export const TrackerOptions = z.strictObject({
   initiator: InitiatorOptions.prefault({}),
   deleter: DeleterOptions.prefault({}),
   fusion: CovarianceIntersectionOptions.prefault({}),
+  /**
+   * When radar range rate is used in updates. Early on, the EKF's linearisation of range rate is poor
+   * (the line of sight is uncertain by ~km while the cross-range velocity is unknown by km/s, a
+   * second-order error far above the range-rate sigma), so by default only confirmed tracks use it.
+   */
+  rangeRate: z.enum(["confirmed", "always", "never"]).default("confirmed"),
   /** States kept per track (oldest dropped first). */
   maxHistory: z.number().int().positive().default(1000),
 });
@@ -56,6 +62,8 @@ export interface Track {
   readonly consecutiveMisses: number;
   /** Time of the last update (Unix s). */
   readonly lastUpdateT: number;
+  /** Time it was confirmed, if it ever was. */
+  readonly confirmedT?: number;
   /** Why it was deleted, when it was. */
   readonly deletedReason?: string;
 }
@@ -80,6 +88,7 @@ interface LiveTrack {
   hits: number;
   consecutiveMisses: number;
   lastUpdateT: number;
+  confirmedT?: number;
   deletedReason?: string;
   window: boolean[];
   pred: { t: number; dim: number; x: Float64Array; P: Float64Array };
@@ -199,7 +208,10 @@ export class MultiTargetTracker {
     models: SensorModels,
     base: MeasurementModel,
   ): void {
-    const full = models.forDetection(detection);
+    const useRangeRate =
+      this.options.rangeRate === "always" ||
+      (this.options.rangeRate === "confirmed" && track.status === "confirmed");
+    const full = useRangeRate ? models.forDetection(detection) : base;
     let mp = track.mp;
     if (full !== base) {
       mp = this.scratchMp;
@@ -230,6 +242,7 @@ export class MultiTargetTracker {
       const verdict = this.parts.initiator.record(track.window, hit);
       if (verdict === "confirmed") {
         track.status = "confirmed";
+        track.confirmedT = track.pred.t;
         result.confirmed.push(track.id);
       } else if (verdict === "rejected") {
         this.end(track, "not confirmed (M of N)", result);

@@ -58,6 +58,12 @@ export class FlightSolveError extends Error {
   }
 }
 
+/** Solver settings: a starting point from an earlier solve, and whether to skip the Newton stage. */
+export interface SolveOptions {
+  warmStart?: { accelScaleMps2: number; finalPitchDeg: number };
+  strategy?: "newton-then-nested" | "nested-only";
+}
+
 /** A solved boost and what it achieves. */
 export interface SolvedBoost {
   programme: ThrustProgramme;
@@ -119,8 +125,9 @@ export function solveBoost(
   launch: SolverLaunch,
   target: SolveTarget,
   physics: PhysicsOptions = TRUTH_PHYSICS,
-  warmStart?: { accelScaleMps2: number; finalPitchDeg: number },
+  options: SolveOptions = {},
 ): SolvedBoost {
+  const { warmStart, strategy = "newton-then-nested" } = options;
   const sumT = launch.shape.stages.reduce((s, st) => s + (st.burnTimeS * (1 + st.accelRatio)) / 2, 0);
   const kMin = 1.15 * G0;
   const kMax = Math.max(kMin * 1.5, 16_000 / sumT);
@@ -177,17 +184,20 @@ export function solveBoost(
   const start: [number, number] = warmStart
     ? [warmStart.finalPitchDeg, warmStart.accelScaleMps2]
     : [problem.guess[0], Math.min(kMax, Math.max(kMin, problem.guess[1]))];
-  const nt = newton2D(
-    {
-      residual,
-      lower: [PITCH_MIN, kMin],
-      upper: [PITCH_MAX, kMax],
-      step: [0.01, start[1] * 1e-4],
-      maxMove: [8, start[1] * 0.3],
-    },
-    start,
-    TOL,
-  );
+  const nt =
+    strategy === "nested-only"
+      ? { x: start, converged: false }
+      : newton2D(
+          {
+            residual,
+            lower: [PITCH_MIN, kMin],
+            upper: [PITCH_MAX, kMax],
+            step: [0.01, start[1] * 1e-4],
+            maxMove: [8, start[1] * 0.3],
+          },
+          start,
+          TOL,
+        );
   let pitch = nt.x[0];
   let k = nt.x[1];
   let method: SolvedBoost["method"] = "newton";

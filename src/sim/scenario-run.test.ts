@@ -3,9 +3,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ecefToGeodetic } from "../geo/earth.ts";
 import { listEstimates } from "../model/scenario.ts";
+import { MeasurementsFile } from "../model/sensing.ts";
 import { inverseGeodesic } from "./geodesy.ts";
+import { scenarioMeasurements } from "./measurements.ts";
 import { parseScenario } from "./scenario-file.ts";
 import { flyScenario, type ScenarioRun } from "./scenario-run.ts";
+import { loadSensorSetFile } from "./sensor-file.ts";
 
 const DIR = "scenarios";
 const files = readdirSync(DIR)
@@ -114,6 +117,50 @@ describe("scenario specifics", () => {
     expect(best.d).toBeLessThan(100_000);
     expect((best.t - launch) / 60).toBeGreaterThan(9);
     expect((best.t - launch) / 60).toBeLessThan(15);
+  });
+});
+
+describe("satellite failure and measurements", () => {
+  const path = "scenarios/2023-11-21.yaml";
+  const text = readFileSync(path, "utf8");
+  it("failAtS ends the burn and the debris falls (no orbit)", () => {
+    const failing = text.replace(
+      "    followForS:",
+      "    failAtS: { value: 200, basis: assumed, note: test }\n    followForS:",
+    );
+    const parsed = parseScenario(failing, path);
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    const run = flyScenario(parsed.value, path);
+    if (!run.ok) throw new Error(run.errors.join("\n"));
+    const payload = run.value.objects.find((o) => o.role === "payload");
+    expect(payload?.inOrbit).toBe(false);
+    expect(payload?.impact).not.toBeNull();
+    expect(payload?.burnoutT).toBe(Date.parse("2023-11-21T13:43:00Z") / 1000 + 200);
+    // Only the first stage separated before the failure.
+    expect(run.value.objects.filter((o) => o.role === "stage")).toHaveLength(1);
+  });
+  it("a flown scenario yields a valid measurements file with sensors from every nation", () => {
+    const sensors = ["sensors/rok.yaml", "sensors/usa.yaml", "sensors/jpn.yaml"].flatMap((f) => {
+      const r = loadSensorSetFile(f);
+      if (!r.ok) throw new Error(r.errors.join("\n"));
+      return r.value.sensors;
+    });
+    const { file, detections } = scenarioMeasurements(fly("2017-08-29.yaml"), sensors, 1);
+    expect(MeasurementsFile.safeParse(file).success).toBe(true);
+    const seen = new Set(
+      detections.detections
+        .filter((_, i) => detections.truth[i]?.source.kind === "object")
+        .map((d) => d.sensorId),
+    );
+    for (const id of [
+      "USFK-TPY2-SEONGJU",
+      "ROK-GP-CENTRAL",
+      "JSDF-FPS5-SADO",
+      "USFJ-TPY2-SHARIKI",
+      "US-SBIRS-GEO",
+    ]) {
+      expect(seen.has(id)).toBe(true);
+    }
   });
 });
 

@@ -150,7 +150,7 @@ function flyBallistic(l: BallisticLaunch, physics: PhysicsOptions): Flown {
     const warm = solved
       ? { accelScaleMps2: solved.accelScaleMps2, finalPitchDeg: solved.programme.finalPitchDeg }
       : undefined;
-    solved = solveBoost(launch, target, physics, warm);
+    solved = solveBoost(launch, target, physics, warm ? { warmStart: warm } : {});
     flights += solved.flights;
     if (!l.heading.aimPoint) break;
     const probe = simulateFlight(

@@ -132,4 +132,24 @@ describe("MahalanobisHypothesiser", () => {
     });
     expect(crossing.length).toBeGreaterThan(0);
   });
+
+  it("does work proportional to n, not n × m, on a sparse scene", () => {
+    const h = new MahalanobisHypothesiser();
+    const n = 3000;
+    const { mps, zs } = scene(n, 6);
+    // Spread targets all round the radar so the scene is sparse.
+    const rng = seededRandom(8);
+    const sparseZs = zs.map((z) =>
+      Float64Array.from([z[0] as number, rng.uniform() * 2 * Math.PI, z[2] as number]),
+    );
+    const sparseMps = mps.map((mp, i) => {
+      mp.z[1] = sparseZs[i]?.[1] as number;
+      return mp;
+    });
+    const found = h.hypothesise(model, sparseMps, sparseZs);
+    expect(found.filter((x) => x.track === x.detection).length).toBeGreaterThan(n * 0.99);
+    // Brute force would box-test n² = 9,000,000 pairs.
+    expect(h.lastWork.candidates).toBeLessThan(20 * n);
+    expect(h.lastWork.exact).toBeLessThanOrEqual(h.lastWork.candidates);
+  });
 });

@@ -62,6 +62,17 @@ describe("BallisticMotionModel", () => {
     expect(stateHeight(x1)).toBeLessThan(stateHeight(model.propagate(x0, 300, new Float64Array(6))));
   });
 
+  it("default 5 s steps agree with 0.25 s steps to a centimetre over a 10-minute coast", () => {
+    const coarse = new BallisticMotionModel().propagate(coastState(300_000), 600, new Float64Array(6));
+    const fine = new BallisticMotionModel({ maxStepS: 0.25 }).propagate(
+      coastState(300_000),
+      600,
+      new Float64Array(6),
+    );
+    const err = Math.hypot(...[0, 1, 2].map((i) => (coarse[i] as number) - (fine[i] as number)));
+    expect(err).toBeLessThan(0.01);
+  });
+
   it("retraces its path when propagated backwards", () => {
     const model = new BallisticMotionModel({ drag: true, maxStepS: 0.5 });
     const x0 = coastState(40_000, 1 / 3000);

@@ -36,6 +36,8 @@ const TWO_PI = 2 * Math.PI;
 export class MahalanobisHypothesiser {
   /** The options in force. */
   readonly options: GateOptions;
+  /** Work done by the last `hypothesise` call: pairs box-tested and pairs given the exact test. */
+  readonly lastWork = { candidates: 0, exact: 0 };
   private readonly thresholds = new Map<number, number>();
   private readonly residual = new Float64Array(8);
 
@@ -64,6 +66,9 @@ export class MahalanobisHypothesiser {
     detections: readonly Float64Array[],
   ): Hypothesis[] {
     const out: Hypothesis[] = [];
+    const work = this.lastWork;
+    work.candidates = 0;
+    work.exact = 0;
     if (detections.length === 0) return out;
     const m = model.dim;
     const g = this.threshold(m);
@@ -90,10 +95,12 @@ export class MahalanobisHypothesiser {
       const wR = ri >= 0 ? Math.sqrt(g * (mp.S[0] as number)) : 0;
       const visit = (j: number): void => {
         const d = detections[j] as Float64Array;
+        work.candidates++;
         if (Math.abs((d[ei] as number) - el) > wEl) return;
         const dAz = (d[ai] as number) - az;
         if (Math.abs(dAz - TWO_PI * Math.round(dAz / TWO_PI)) > wAz) return;
         if (ri >= 0 && Math.abs((d[ri] as number) - (mp.z[ri] as number)) > wR) return;
+        work.exact++;
         model.residual(d, mp.z, this.residual);
         const d2 = mahalanobisFromCholesky(mp.L, this.residual, m, this.residual.subarray(4));
         if (d2 <= g) out.push({ track: i, detection: j, distance2: d2 });

@@ -72,7 +72,10 @@ abstract class SiteGeometry {
         (rot[i * 3 + 1] as number) * (d[1] as number) +
         (rot[i * 3 + 2] as number) * (d[2] as number);
     }
-    return Math.hypot(d[0] as number, d[1] as number, d[2] as number);
+    const dx = d[0] as number;
+    const dy = d[1] as number;
+    const dz = d[2] as number;
+    return Math.sqrt(dx * dx + dy * dy + dz * dz);
   }
 
   /** Writes ∂az/∂r and ∂el/∂r (ECEF) into rows `azRow` and `azRow+1` of `out` (row stride `cols`). */
@@ -83,28 +86,32 @@ abstract class SiteGeometry {
     const h2 = Math.max(e * e + n * n, 1e-12 * rho * rho);
     const h = Math.sqrt(h2);
     const r2 = rho * rho;
-    // In ENU: ∂az = [n, −e, 0]/h²; ∂el = [−e·u, −n·u, h²]/(ρ²·h).
-    const az = [n / h2, -e / h2, 0];
-    const el = [(-e * u) / (r2 * h), (-n * u) / (r2 * h), h / r2];
+    // In ENU: ∂az = [n, −e, 0]/h²; ∂el = [−e·u, −n·u, h²]/(ρ²·h); then through the rotation.
+    const az0 = n / h2;
+    const az1 = -e / h2;
+    const el0 = (-e * u) / (r2 * h);
+    const el1 = (-n * u) / (r2 * h);
+    const el2 = h / r2;
     const rot = this.rot;
     for (let j = 0; j < 3; j++) {
-      let sa = 0;
-      let se = 0;
-      for (let k = 0; k < 3; k++) {
-        sa += (az[k] as number) * (rot[k * 3 + j] as number);
-        se += (el[k] as number) * (rot[k * 3 + j] as number);
-      }
-      out[azRow * cols + j] = sa;
-      out[(azRow + 1) * cols + j] = se;
+      const r0 = rot[j] as number;
+      const r1 = rot[3 + j] as number;
+      const r2j = rot[6 + j] as number;
+      out[azRow * cols + j] = az0 * r0 + az1 * r1;
+      out[(azRow + 1) * cols + j] = el0 * r0 + el1 * r1 + el2 * r2j;
     }
   }
 
-  /** Azimuth (clockwise from north, [0, 2π)) and elevation of the current `enu`. */
-  protected angles(): [number, number] {
+  /** Azimuth (clockwise from north, [0, 2π)) of the current `enu`. */
+  protected azimuth(): number {
+    return wrapTo2Pi(Math.atan2(this.enu[0] as number, this.enu[1] as number));
+  }
+
+  /** Elevation of the current `enu`. */
+  protected elevation(): number {
     const e = this.enu[0] as number;
     const n = this.enu[1] as number;
-    const u = this.enu[2] as number;
-    return [wrapTo2Pi(Math.atan2(e, n)), Math.atan2(u, Math.hypot(e, n))];
+    return Math.atan2(this.enu[2] as number, Math.sqrt(e * e + n * n));
   }
 }
 
@@ -140,10 +147,9 @@ export class RadarMeasurementModel extends SiteGeometry implements MeasurementMo
   /** Predicted [range, az, el, (range rate)]. */
   measure(x: Float64Array, out: Float64Array): Float64Array {
     const rho = this.geometry(x);
-    const [az, el] = this.angles();
     out[0] = rho;
-    out[1] = az;
-    out[2] = el;
+    out[1] = this.azimuth();
+    out[2] = this.elevation();
     if (this.withRangeRate) out[3] = this.rangeRate(x, rho);
     return out;
   }
@@ -219,9 +225,8 @@ export class LineOfSightMeasurementModel extends SiteGeometry implements Measure
   /** Predicted [az, el]. */
   measure(x: Float64Array, out: Float64Array): Float64Array {
     this.geometry(x);
-    const [az, el] = this.angles();
-    out[0] = az;
-    out[1] = el;
+    out[0] = this.azimuth();
+    out[1] = this.elevation();
     return out;
   }
 

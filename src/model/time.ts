@@ -48,3 +48,62 @@ export const IsoTime = z.string().superRefine((s, ctx) => {
 export function isoUtc(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+function digits(s: string, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * Epoch milliseconds of an ISO 8601 date-time that has already been validated at the edge. The canonical
+ * form `YYYY-MM-DDThh:mm:ss[.fff…](Z|±hh:mm)` is read directly (about ten times faster than Date.parse,
+ * which matters in the release-decision hot path); anything else falls back to Date.parse.
+ */
+export function isoToMs(s: string): number {
+  const n = s.length;
+  if (n >= 20 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58) {
+    const y = digits(s, 0, 4);
+    const mo = digits(s, 5, 2);
+    const d = digits(s, 8, 2);
+    const h = digits(s, 11, 2);
+    const mi = digits(s, 14, 2);
+    const se = digits(s, 17, 2);
+    let i = 19;
+    let ms = 0;
+    if (s.charCodeAt(i) === 46) {
+      i++;
+      let scale = 100;
+      while (i < n) {
+        const c = s.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        if (scale >= 1) ms += c * scale;
+        scale /= 10;
+        i++;
+      }
+    }
+    let offsetMin = Number.NaN;
+    const z = s.charCodeAt(i);
+    if (z === 90 && i === n - 1) offsetMin = 0;
+    else if ((z === 43 || z === 45) && i === n - 6 && s.charCodeAt(i + 3) === 58) {
+      offsetMin = (z === 45 ? -1 : 1) * (digits(s, i + 1, 2) * 60 + digits(s, i + 4, 2));
+    }
+    const value = ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi - offsetMin) * 60_000 + se * 1000 + ms;
+    if (!Number.isNaN(value) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) return value;
+  }
+  return Date.parse(s);
+}

@@ -43,11 +43,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const subset = <T>(xs: readonly T[], min = 0) => fc.subarray([...xs], { minLength: min });
 /** Usually everything (so that permits are common enough to test), sometimes a random subset. */
-const mostlyAll = <T>(xs: readonly T[], min = 0) =>
-  fc.oneof({ arbitrary: fc.constant([...xs]), weight: 3 }, { arbitrary: subset(xs, min), weight: 1 });
+const mostlyAll = <T>(xs: readonly T[], min = 0): fc.Arbitrary<T[]> =>
+  fc
+    .oneof({ arbitrary: fc.constant([...xs]), weight: 3 }, { arbitrary: subset(xs, min), weight: 1 })
+    .map((x) => [...x]);
 /** Usually nothing, sometimes a random subset. */
-const mostlyNone = <T>(xs: readonly T[]) =>
-  fc.oneof({ arbitrary: fc.constant([] as T[]), weight: 3 }, { arbitrary: subset(xs), weight: 1 });
+const mostlyNone = <T>(xs: readonly T[]): fc.Arbitrary<T[]> =>
+  fc
+    .oneof({ arbitrary: fc.constant([] as T[]), weight: 3 }, { arbitrary: subset(xs), weight: 1 })
+    .map((x) => [...x]);
 const T_ITEMS = T0 + 6 * 365 * 86_400_000;
 
 /** A consistent event history: walks the status machine forward in time. */

@@ -5,9 +5,9 @@
  * names every reason that applies, under every agreement that could have carried the item.
  */
 import { OPERATIVE_STATUSES } from "../model/agreement.ts";
-import { ALWAYS_SOURCE_FIELDS, type Item } from "../model/item.ts";
+import type { Item } from "../model/item.ts";
 import type { Topic } from "../model/label.ts";
-import { parseIso } from "../model/time.ts";
+import { isoToMs } from "../model/time.ts";
 import type { CompiledAgreement, CompiledRow, Policy } from "./policy.ts";
 import { intervalAt } from "./status.ts";
 
@@ -47,9 +47,35 @@ export type DenialCode =
 
 /** One reason, with the agreement it concerns (absent for reasons that hold under every agreement). */
 export interface Reason {
-  code: DenialCode;
-  agreement?: string;
-  message: string;
+  readonly code: DenialCode;
+  readonly agreement?: string | undefined;
+  readonly message: string;
+}
+
+/**
+ * A reason whose message is rendered only when read: a denial records every reason under every
+ * agreement, and most are never displayed, so building their text eagerly would dominate the cost of a
+ * decision. Serialises to `{ code, agreement?, message }`.
+ */
+class LazyReason implements Reason {
+  #render: () => string;
+  #message: string | undefined;
+  constructor(
+    readonly code: DenialCode,
+    readonly agreement: string | undefined,
+    render: () => string,
+  ) {
+    this.#render = render;
+  }
+  get message(): string {
+    this.#message ??= this.#render();
+    return this.#message;
+  }
+  toJSON(): Reason {
+    return this.agreement === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, agreement: this.agreement, message: this.message };
+  }
 }
 
 /** A marking in one nation's own terms. */
@@ -97,7 +123,9 @@ export function routeOf(
   recipient: string,
 ): string[] {
   const route = [originator];
-  for (const p of [sender, ...via, recipient]) if (route[route.length - 1] !== p) route.push(p);
+  if (sender !== originator) route.push(sender);
+  for (const p of via) if (route[route.length - 1] !== p) route.push(p);
+  if (route[route.length - 1] !== recipient) route.push(recipient);
   return route;
 }
 
@@ -105,79 +133,116 @@ function hasTopicOutside(topics: readonly Topic[], allowed: ReadonlySet<Topic>):
   return topics.filter((t) => !allowed.has(t));
 }
 
-/** Per-agreement checks. Returns the reasons it cannot carry the item, or the row it carries it in. */
+function sameRoute(route: readonly string[], a: string, b: string, c?: string): boolean {
+  if (c === undefined) return route.length === 2 && route[0] === a && route[1] === b;
+  return route.length === 3 && route[0] === a && route[1] === b && route[2] === c;
+}
+
+function everyIn(topics: readonly Topic[], allowed: ReadonlySet<Topic>): boolean {
+  for (const t of topics) if (!allowed.has(t)) return false;
+  return true;
+}
+
+/** What carries an item under one agreement: the correspondence row and what satisfied consent. */
+interface Carriage {
+  row: CompiledRow;
+  /** `originator`: sent by the originator; `standing`: the agreement's standing consent; else an approval ref. */
+  consent: "originator" | "standing" | { approval: string };
+}
+
+function consentText(carriage: Carriage, agreementId: string, originator: string): string {
+  if (carriage.consent === "originator") return "sent by the originator";
+  if (carriage.consent === "standing") return `standing consent of ${agreementId}`;
+  return `${originator} approval ${carriage.consent.approval}`;
+}
+
+/**
+ * Checks one agreement. With `out` null it stops at the first failure and builds no messages (the fast
+ * path, taken first on every decision); with an array it records every reason (taken only to explain a
+ * denial). Both paths run the same conditions in the same code.
+ */
 function checkAgreement(
   c: CompiledAgreement,
   policy: Policy,
   req: DecisionRequest,
-  route: string[],
-): { reasons: Reason[]; row?: CompiledRow; consent: string } {
+  route: readonly string[],
+  out: Reason[] | null,
+): Carriage | null {
   const a = c.agreement;
   const id = a.id;
   const label = req.item.label;
-  const reasons: Reason[] = [];
   const o = label.originator;
   const r = req.recipient;
-  let consent = "";
+  let failed = false;
 
   for (const p of route) {
-    if (!c.parties.has(p))
-      reasons.push({ code: "NOT_A_PARTY", agreement: id, message: `${p} is not a party` });
+    if (!c.parties.has(p)) {
+      if (!out) return null;
+      failed = true;
+      out.push(new LazyReason("NOT_A_PARTY", id, () => `${p} is not a party`));
+    }
   }
   const iv = intervalAt(c.timeline, req.at);
-  if (!OPERATIVE_STATUSES.has(iv.status)) {
-    reasons.push({ code: "NOT_IN_FORCE", agreement: id, message: `${iv.status} (${iv.cause})` });
+  if (!iv.operative) {
+    if (!out) return null;
+    failed = true;
+    out.push(new LazyReason("NOT_IN_FORCE", id, () => `${iv.status} (${iv.cause})`));
   }
-  for (const basis of a.requires) {
-    const b = policy.byId.get(basis);
-    if (b && !OPERATIVE_STATUSES.has(intervalAt(b.timeline, req.at).status)) {
-      reasons.push({
-        code: "BASIS_NOT_IN_FORCE",
-        agreement: id,
-        message: `its basis ${basis} is not in force`,
-      });
+  for (const b of c.requiresCompiled) {
+    const basis = b.agreement.id;
+    if (!intervalAt(b.timeline, req.at).operative) {
+      if (!out) return null;
+      failed = true;
+      out.push(new LazyReason("BASIS_NOT_IN_FORCE", id, () => `its basis ${basis} is not in force`));
     }
   }
   if (!c.itemKinds.has(req.item.kind)) {
-    reasons.push({ code: "KIND_OUT_OF_SCOPE", agreement: id, message: `does not carry ${req.item.kind}s` });
+    if (!out) return null;
+    failed = true;
+    out.push(new LazyReason("KIND_OUT_OF_SCOPE", id, () => `does not carry ${req.item.kind}s`));
   }
-  const outside = c.topics === "all" ? [] : hasTopicOutside(label.topics, c.topics);
-  const excluded = label.topics.filter((t) => c.excludedTopics.has(t));
-  if (outside.length + excluded.length > 0) {
-    reasons.push({
-      code: "TOPIC_OUT_OF_SCOPE",
-      agreement: id,
-      message: `topic ${[...outside, ...excluded].join(", ")} outside its scope`,
-    });
+  let topicsOk = c.topics === "all" || everyIn(label.topics, c.topics);
+  for (const t of label.topics) if (c.excludedTopics.has(t)) topicsOk = false;
+  if (!topicsOk) {
+    if (!out) return null;
+    failed = true;
+    const bad = label.topics.filter(
+      (t) => c.excludedTopics.has(t) || (c.topics !== "all" && !c.topics.has(t)),
+    );
+    out.push(new LazyReason("TOPIC_OUT_OF_SCOPE", id, () => `topic ${bad.join(", ")} outside its scope`));
   }
   if (c.subjects !== "any" && !c.subjects.has(label.subject)) {
-    reasons.push({
-      code: "SUBJECT_OUT_OF_SCOPE",
-      agreement: id,
-      message: `items about ${label.subject} outside scope`,
-    });
+    if (!out) return null;
+    failed = true;
+    out.push(new LazyReason("SUBJECT_OUT_OF_SCOPE", id, () => `items about ${label.subject} outside scope`));
   }
 
   // Classification: the originator's grade must stand in an enabled row that every receiving party shares.
+  // An agreement covers only its parties' own items: for a non-party originator NOT_A_PARTY says it all.
   const compiledRow = c.rowOf.get(o)?.get(label.classification);
-  if (!c.parties.has(o)) {
-    // NOT_A_PARTY already says it: an agreement covers only its parties' own items.
-  } else if (!compiledRow?.enabled) {
-    const rank = policy.levels.get(o)?.get(label.classification)?.rank ?? 0;
-    const why = compiledRow ? `its row is off (parameter ${compiledRow.row.requires})` : "not in its table";
-    reasons.push({
-      code: "ABOVE_CEILING",
-      agreement: id,
-      message: `${o} ${label.classification} (rank ${rank}) ${why}; ceiling ${c.ceiling.tier}`,
-    });
-  } else {
-    for (const p of route.slice(1)) {
-      if (c.parties.has(p) && !compiledRow.row.levels[p]) {
-        reasons.push({
-          code: "ABOVE_CEILING",
-          agreement: id,
-          message: `${p} has no grade for ${compiledRow.row.tier}`,
-        });
+  if (c.parties.has(o)) {
+    if (!compiledRow?.enabled) {
+      if (!out) return null;
+      failed = true;
+      const rank = policy.levels.get(o)?.get(label.classification)?.rank ?? 0;
+      const why = compiledRow ? `its row is off (parameter ${compiledRow.row.requires})` : "not in its table";
+      out.push(
+        new LazyReason(
+          "ABOVE_CEILING",
+          id,
+          () => `${o} ${label.classification} (rank ${rank}) ${why}; ceiling ${c.ceiling.tier}`,
+        ),
+      );
+    } else {
+      for (let i = 1; i < route.length; i++) {
+        const p = route[i] as string;
+        if (c.parties.has(p) && !compiledRow.row.levels[p]) {
+          if (!out) return null;
+          failed = true;
+          out.push(
+            new LazyReason("ABOVE_CEILING", id, () => `${p} has no grade for ${compiledRow.row.tier}`),
+          );
+        }
       }
     }
   }
@@ -186,124 +251,173 @@ function checkAgreement(
   const routing = a.routing;
   if (routing.mode === "direct") {
     if (route.length !== 2) {
-      reasons.push({
-        code: "ROUTE_FORBIDDEN",
-        agreement: id,
-        message: `direct only: ${route.join("→")} is not a direct transfer from the originator`,
-      });
+      if (!out) return null;
+      failed = true;
+      out.push(
+        new LazyReason(
+          "ROUTE_FORBIDDEN",
+          id,
+          () => `direct only: ${route.join("→")} is not a direct transfer from the originator`,
+        ),
+      );
     }
   } else {
     const h = routing.hub;
-    const expected = o === h || r === h ? [o, r] : [o, h, r];
-    if (route.join() !== expected.join()) {
-      reasons.push({
-        code: "ROUTE_FORBIDDEN",
-        agreement: id,
-        message: `must travel ${expected.join("→")}, not ${route.join("→")}`,
-      });
+    const spokeToSpoke = o !== h && r !== h;
+    if (spokeToSpoke ? !sameRoute(route, o, h, r) : !sameRoute(route, o, r)) {
+      if (!out) return null;
+      failed = true;
+      const expected = spokeToSpoke ? [o, h, r] : [o, r];
+      out.push(
+        new LazyReason(
+          "ROUTE_FORBIDDEN",
+          id,
+          () => `must travel ${expected.join("→")}, not ${route.join("→")}`,
+        ),
+      );
     }
   }
 
   // Originator consent (the third-party rule).
-  if (req.sender === o) {
-    consent = "sent by the originator";
-  } else if (a.consent.relay === "forbidden") {
-    reasons.push({
-      code: "RELAY_FORBIDDEN",
-      agreement: id,
-      message: `no relay of ${o} items by ${req.sender}`,
-    });
-  } else {
-    const standing =
-      a.consent.relay === "standing" &&
-      !label.caveats.includes("ORCON") &&
-      hasTopicOutside(label.topics, c.standingTopics).length === 0;
-    if (standing) {
-      consent = `standing consent of ${id}`;
+  let consent: Carriage["consent"] = "originator";
+  if (req.sender !== o) {
+    if (a.consent.relay === "forbidden") {
+      if (!out) return null;
+      failed = true;
+      out.push(new LazyReason("RELAY_FORBIDDEN", id, () => `no relay of ${o} items by ${req.sender}`));
     } else {
-      const approval = label.approvals.find((ap) => ap.to === r && approvedBy(ap.at, req.at));
-      if (approval) consent = `${o} approval ${approval.ref}`;
-      else {
-        const orcon = label.caveats.includes("ORCON") ? " (ORCON)" : "";
-        reasons.push({
-          code: "NO_ORIGINATOR_CONSENT",
-          agreement: id,
-          message: `${req.sender} may relay to ${r} only with ${o}'s approval${orcon}`,
-        });
+      const orcon = label.caveats.includes("ORCON");
+      if (a.consent.relay === "standing" && !orcon && everyIn(label.topics, c.standingTopics)) {
+        consent = "standing";
+      } else {
+        let approval: string | undefined;
+        for (const ap of label.approvals) {
+          if (ap.to === r && isoToMs(ap.at) <= req.at) {
+            approval = ap.ref;
+            break;
+          }
+        }
+        if (approval !== undefined) consent = { approval };
+        else {
+          if (!out) return null;
+          failed = true;
+          out.push(
+            new LazyReason(
+              "NO_ORIGINATOR_CONSENT",
+              id,
+              () => `${req.sender} may relay to ${r} only with ${o}'s approval${orcon ? " (ORCON)" : ""}`,
+            ),
+          );
+        }
       }
     }
   }
 
   if (!c.channels.has(req.channel)) {
-    reasons.push({
-      code: "CHANNEL_UNAVAILABLE",
-      agreement: id,
-      message: `provides ${[...c.channels].join(", ")} exchange, not ${req.channel}`,
-    });
+    if (!out) return null;
+    failed = true;
+    out.push(
+      new LazyReason(
+        "CHANNEL_UNAVAILABLE",
+        id,
+        () => `provides ${a.channels.join(", ")} exchange, not ${req.channel}`,
+      ),
+    );
   }
 
   const window = a.scope.launchToImpactOnly;
   if (window && req.item.kind === "track-report") {
-    const item = req.item;
-    const launch = Date.parse(item.launch.time);
-    const end = Date.parse(item.impact.time) + window.graceS * 1000;
-    const asOf = Date.parse(item.asOf);
+    const asOfText = req.item.asOf;
+    const asOf = isoToMs(asOfText);
+    const launch = isoToMs(req.item.launch.time);
+    const end = isoToMs(req.item.impact.time) + window.graceS * 1000;
     if (asOf < launch || asOf > end || req.at < launch || req.at > end) {
-      reasons.push({
-        code: "OUTSIDE_TIME_WINDOW",
-        agreement: id,
-        message: `shares only from launch to impact (+${window.graceS} s); item as of ${item.asOf}, released ${new Date(req.at).toISOString()}`,
-      });
+      if (!out) return null;
+      failed = true;
+      const released = new Date(req.at).toISOString();
+      out.push(
+        new LazyReason(
+          "OUTSIDE_TIME_WINDOW",
+          id,
+          () =>
+            `shares only from launch to impact (+${window.graceS} s); item as of ${asOfText}, released ${released}`,
+        ),
+      );
     }
   }
-  return compiledRow ? { reasons, row: compiledRow, consent } : { reasons, consent };
+  return failed || !compiledRow ? null : { row: compiledRow, consent };
 }
 
-function approvedBy(at: string, ms: number): boolean {
-  const parsed = parseIso(at);
-  return parsed.ok && parsed.ms <= ms;
+/** A marking without the releasability suffix, per recipient party, grade and originator. */
+interface MarkingStem {
+  level: string;
+  native: string;
+  stem: string;
+}
+const stemCache = new WeakMap<Policy, Map<string, Map<string, Map<string, MarkingStem>>>>();
+
+function markingStem(policy: Policy, party: string, code: string, originator: string): MarkingStem {
+  let byParty = stemCache.get(policy);
+  if (!byParty) {
+    byParty = new Map();
+    stemCache.set(policy, byParty);
+  }
+  let byCode = byParty.get(party);
+  if (!byCode) {
+    byCode = new Map();
+    byParty.set(party, byCode);
+  }
+  let byOrigin = byCode.get(code);
+  if (!byOrigin) {
+    byOrigin = new Map();
+    byCode.set(code, byOrigin);
+  }
+  let stem = byOrigin.get(originator);
+  if (!stem) {
+    const level = policy.levels.get(party)?.get(code);
+    const scheme = policy.schemes.get(party);
+    const native = level?.native ?? code;
+    const text =
+      party === originator
+        ? native
+        : (scheme?.foreignOriginMarking ?? "{origin} {level}")
+            .replace("{origin}", scheme?.partyNames[originator] ?? originator)
+            .replace("{level}", level?.portionMark ?? native);
+    stem = { level: code, native, stem: text };
+    byOrigin.set(originator, stem);
+  }
+  return stem;
 }
 
 /** The marking of the item in `party`'s terms, for a row of a correspondence table. */
 export function markingFor(policy: Policy, party: string, row: CompiledRow, item: Item): Marking {
   const label = item.label;
-  const code = row.row.levels[party]?.[0] ?? "?";
-  const level = policy.levels.get(party)?.get(code);
-  const scheme = policy.schemes.get(party);
-  const mark = level?.portionMark ?? level?.native ?? code;
-  const relTo = label.releasableTo.length > 0 ? `//REL TO ${label.releasableTo.join(", ")}` : "";
+  const stem = markingStem(policy, party, row.row.levels[party]?.[0] ?? "?", label.originator);
   const banner =
-    party === label.originator
-      ? `${level?.native ?? code}${relTo}`
-      : (scheme?.foreignOriginMarking ?? "{origin} {level}")
-          .replace("{origin}", scheme?.partyNames[label.originator] ?? label.originator)
-          .replace("{level}", mark) + relTo;
-  return { party, level: code, native: level?.native ?? code, banner };
-}
-
-/** Fields of the item that release under this agreement removes. */
-export function removedFields(c: CompiledAgreement, item: Item): string[] {
-  const removed = new Set<string>();
-  const record = item as unknown as Record<string, unknown>;
-  for (const f of [
-    ...ALWAYS_SOURCE_FIELDS,
-    ...c.agreement.sanitisation.removeFields,
-    ...item.label.sourceFields,
-  ]) {
-    if (hasPath(record, f)) removed.add(f);
-  }
-  const keep = c.agreement.sanitisation.keepOnlyFields;
-  if (keep) for (const k of Object.keys(record)) if (!keep.includes(k)) removed.add(k);
-  return [...removed].sort();
+    label.releasableTo.length > 0 ? `${stem.stem}//REL TO ${label.releasableTo.join(", ")}` : stem.stem;
+  return { party, level: stem.level, native: stem.native, banner };
 }
 
 function hasPath(obj: Record<string, unknown>, path: string): boolean {
+  if (!path.includes(".")) return obj[path] !== undefined;
   let cur: unknown = obj;
   for (const part of path.split(".")) {
     if (cur === null || typeof cur !== "object" || !(part in cur)) return false;
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur !== undefined;
+}
+
+/** Fields of the item that release under this agreement removes, sorted. */
+export function removedFields(c: CompiledAgreement, item: Item): string[] {
+  const removed: string[] = [];
+  const record = item as unknown as Record<string, unknown>;
+  for (const f of c.removeFields) if (hasPath(record, f)) removed.push(f);
+  for (const f of item.label.sourceFields) if (!removed.includes(f) && hasPath(record, f)) removed.push(f);
+  if (c.keepOnlyFields) {
+    for (const k in record) if (!c.keepOnlyFields.has(k) && !removed.includes(k)) removed.push(k);
+  }
+  return removed.length > 1 ? removed.sort() : removed;
 }
 
 /**
@@ -318,16 +432,62 @@ function preference(x: CompiledAgreement, y: CompiledAgreement): number {
 
 function explainChoice(chosen: CompiledAgreement, others: CompiledAgreement[]): string {
   if (others.length === 0) return `only ${chosen.agreement.id} permits this release`;
+  const scope = (c: CompiledAgreement) =>
+    c.breadth === Number.POSITIVE_INFINITY ? "all topics" : `${c.breadth} topics`;
   const parts = others.map((o) => {
-    if (chosen.breadth !== o.breadth) {
-      const scope = (c: CompiledAgreement) =>
-        c.breadth === Number.POSITIVE_INFINITY ? "all topics" : `${c.breadth} topics`;
+    if (chosen.breadth !== o.breadth)
       return `over ${o.agreement.id} (narrower scope: ${scope(chosen)} vs ${scope(o)})`;
-    }
     if (chosen.inForceSince !== o.inForceSince) return `over ${o.agreement.id} (more recent)`;
     return `over ${o.agreement.id} (by id)`;
   });
   return `chose ${chosen.agreement.id} ${parts.join(", ")}`;
+}
+
+/** The choice among a set of permitting agreements (a bit mask of their indices), computed once per set. */
+interface Choice {
+  best: number;
+  alsoPermittedBy: string[];
+  why: string;
+}
+const choiceCache = new WeakMap<Policy, Map<number, Choice>>();
+
+function chooseAmong(policy: Policy, indices: number[]): Choice {
+  const set = indices.map((i) => policy.agreements[i] as CompiledAgreement).sort(preference);
+  const best = set[0] as CompiledAgreement;
+  const others = set.slice(1);
+  return {
+    best: policy.agreements.indexOf(best),
+    alsoPermittedBy: others.map((o) => o.agreement.id),
+    why: explainChoice(best, others),
+  };
+}
+
+/** The choice for a set of permitting agreements; cached by bit mask while there are at most 31 agreements. */
+function choose(policy: Policy, carriages: readonly (Carriage | null)[]): Choice {
+  const indices: number[] = [];
+  let mask = 0;
+  for (let i = 0; i < carriages.length; i++) {
+    if (carriages[i]) {
+      indices.push(i);
+      mask |= 1 << i;
+    }
+  }
+  if (carriages.length > 31) return chooseAmong(policy, indices);
+  let cache = choiceCache.get(policy);
+  if (!cache) {
+    cache = new Map();
+    choiceCache.set(policy, cache);
+  }
+  let choice = cache.get(mask);
+  if (!choice) {
+    choice = chooseAmong(policy, indices);
+    cache.set(mask, choice);
+  }
+  return choice;
+}
+
+function denial(route: string[], channel: Channel, reasons: Reason[]): Denial {
+  return { outcome: "deny", route, channel, reasons };
 }
 
 /** Decides a release. Pure: the same policy and request always give the same decision. */
@@ -335,73 +495,83 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
   const label = req.item.label;
   const via = req.via ?? [];
   const route = routeOf(label.originator, req.sender, via, req.recipient);
-  const deny = (reasons: Reason[]): Denial => ({ outcome: "deny", route, channel: req.channel, reasons });
 
-  const unknown = [label.originator, req.sender, req.recipient, ...via].filter((p) => !policy.levels.has(p));
-  if (unknown.length > 0) {
-    return deny([
-      {
-        code: "UNKNOWN_PARTY",
-        message: `unknown part${unknown.length > 1 ? "ies" : "y"} ${unknown.join(", ")}`,
-      },
-    ]);
+  let unknown = "";
+  if (
+    !policy.levels.has(label.originator) ||
+    !policy.levels.has(req.sender) ||
+    !policy.levels.has(req.recipient) ||
+    via.some((p) => !policy.levels.has(p))
+  ) {
+    const named = [...new Set([label.originator, req.sender, req.recipient, ...via])];
+    unknown = named.filter((p) => !policy.levels.has(p)).join(", ");
+  }
+  if (unknown) {
+    return denial(route, req.channel, [{ code: "UNKNOWN_PARTY", message: `unknown party: ${unknown}` }]);
   }
   if (!policy.levels.get(label.originator)?.has(label.classification)) {
-    return deny([
-      { code: "UNKNOWN_CLASSIFICATION", message: `${label.originator} has no grade ${label.classification}` },
-    ]);
+    const message = `${label.originator} has no grade ${label.classification}`;
+    return denial(route, req.channel, [{ code: "UNKNOWN_CLASSIFICATION", message }]);
   }
   if (req.sender === req.recipient || route.length < 2) {
-    return deny([
-      {
-        code: "NOT_A_RELEASE",
-        message: `${req.sender} to ${req.recipient} is not a release to another party`,
-      },
-    ]);
+    const message = `${req.sender} to ${req.recipient} is not a release to another party`;
+    return denial(route, req.channel, [{ code: "NOT_A_RELEASE", message }]);
   }
 
-  const general: Reason[] = [];
+  let general: Reason[] | null = null;
   if (label.caveats.includes("NOFORN")) {
-    general.push({ code: "NOFORN", message: `NOFORN: not releasable outside ${label.originator}` });
+    general = [{ code: "NOFORN", message: `NOFORN: not releasable outside ${label.originator}` }];
   }
-  const notRel = route.slice(1).filter((p) => !label.releasableTo.includes(p));
-  if (notRel.length > 0) {
-    const relTo =
-      label.releasableTo.length > 0 ? `REL TO ${label.releasableTo.join(", ")}` : "no REL TO marking";
-    general.push({
-      code: "NOT_IN_REL_TO",
-      message: `${notRel.join(", ")} not in the releasability (${relTo})`,
-    });
+  for (let i = 1; i < route.length; i++) {
+    if (!label.releasableTo.includes(route[i] as string)) {
+      const notRel = route.slice(1).filter((p) => !label.releasableTo.includes(p));
+      const relTo =
+        label.releasableTo.length > 0 ? `REL TO ${label.releasableTo.join(", ")}` : "no REL TO marking";
+      general ??= [];
+      general.push({
+        code: "NOT_IN_REL_TO",
+        message: `${notRel.join(", ")} not in the releasability (${relTo})`,
+      });
+      break;
+    }
   }
 
-  const permitting: { c: CompiledAgreement; row: CompiledRow; consent: string }[] = [];
-  const perAgreement: Reason[] = [];
-  for (const c of policy.agreements) {
-    const check = checkAgreement(c, policy, req, route);
-    if (check.reasons.length === 0 && check.row)
-      permitting.push({ c, row: check.row, consent: check.consent });
-    else for (const r of check.reasons) perAgreement.push(r);
+  // Fast path: which agreements carry the item (no messages built).
+  if (!general) {
+    const carriages: (Carriage | null)[] = [];
+    let any = false;
+    for (const c of policy.agreements) {
+      const found = checkAgreement(c, policy, req, route, null);
+      carriages.push(found);
+      if (found) any = true;
+    }
+    if (any) {
+      const choice = choose(policy, carriages);
+      const carriage = carriages[choice.best] as Carriage;
+      const best = policy.agreements[choice.best] as CompiledAgreement;
+      const relayMarkings: Marking[] = [];
+      for (let i = 1; i < route.length - 1; i++)
+        relayMarkings.push(markingFor(policy, route[i] as string, carriage.row, req.item));
+      return {
+        outcome: "permit",
+        agreement: best.agreement.id,
+        route,
+        channel: req.channel,
+        consent: consentText(carriage, best.agreement.id, label.originator),
+        tier: carriage.row.row.tier,
+        marking: markingFor(policy, req.recipient, carriage.row, req.item),
+        relayMarkings,
+        removedFields: removedFields(best, req.item),
+        alsoPermittedBy: choice.alsoPermittedBy.slice(),
+        why: choice.why,
+      };
+    }
   }
-  if (general.length > 0 || permitting.length === 0) {
-    const reasons = [...general, ...perAgreement];
-    if (policy.agreements.length === 0)
-      reasons.push({ code: "NO_AGREEMENT", message: "no agreements are loaded" });
-    return deny(reasons);
-  }
-  permitting.sort((x, y) => preference(x.c, y.c));
-  const best = permitting[0] as (typeof permitting)[number];
-  const others = permitting.slice(1).map((p) => p.c);
-  return {
-    outcome: "permit",
-    agreement: best.c.agreement.id,
-    route,
-    channel: req.channel,
-    consent: best.consent,
-    tier: best.row.row.tier,
-    marking: markingFor(policy, req.recipient, best.row, req.item),
-    relayMarkings: route.slice(1, -1).map((p) => markingFor(policy, p, best.row, req.item)),
-    removedFields: removedFields(best.c, req.item),
-    alsoPermittedBy: others.map((o) => o.agreement.id),
-    why: explainChoice(best.c, others),
-  };
+
+  // Denial: every reason, under every agreement.
+  const reasons = general ?? [];
+  for (const c of policy.agreements) checkAgreement(c, policy, req, route, reasons);
+  if (policy.agreements.length === 0)
+    reasons.push({ code: "NO_AGREEMENT", message: "no agreements are loaded" });
+  return denial(route, req.channel, reasons);
 }

@@ -4,6 +4,7 @@
  */
 import type { Agreement, AgreementParameter, CorrespondenceRow } from "../model/agreement.ts";
 import type { ClassificationLevel, ClassificationScheme } from "../model/classification.ts";
+import { ALWAYS_SOURCE_FIELDS } from "../model/item.ts";
 import type { Topic } from "../model/label.ts";
 import { type StatusTimeline, statusTimeline } from "./status.ts";
 
@@ -37,6 +38,12 @@ export interface CompiledAgreement {
   breadth: number;
   /** Start of the first in-force interval, for tie-breaking (newer first). */
   inForceSince: number;
+  /** The agreements this one requires (its legal basis), resolved after compilation. */
+  requiresCompiled: CompiledAgreement[];
+  /** Fields release always removes under this agreement: sources and methods plus its own list. */
+  removeFields: string[];
+  /** If the agreement has an allow-list, the top-level fields that survive release. */
+  keepOnlyFields?: ReadonlySet<string>;
 }
 
 /** A compiled policy. */
@@ -129,7 +136,11 @@ function compileAgreement(
     typeof graceOverride === "number" && scope.launchToImpactOnly
       ? { ...a, scope: { ...scope, launchToImpactOnly: { graceS: graceOverride } } }
       : a;
+  const keep = a.sanitisation.keepOnlyFields;
   return {
+    ...(keep ? { keepOnlyFields: new Set(keep) } : {}),
+    requiresCompiled: [],
+    removeFields: [...new Set([...ALWAYS_SOURCE_FIELDS, ...a.sanitisation.removeFields])],
     agreement,
     timeline,
     parties: new Set(a.parties),
@@ -167,6 +178,8 @@ export function compilePolicy(
   const byId = new Map(compiled.map((c) => [c.agreement.id, c]));
   for (const c of compiled) {
     c.agreement.requires.forEach((r, i) => {
+      const basis = byId.get(r);
+      if (basis) c.requiresCompiled.push(basis);
       if (!byId.has(r))
         throw new PolicyConfigError(`requires unknown agreement "${r}"`, c.agreement.id, ["requires", i]);
     });

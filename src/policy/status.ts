@@ -3,7 +3,7 @@
  * (not stored): GSOMIA noticed for termination on 2019-08-23 would have ended at the anniversary at least
  * 90 days later, unless the notice was suspended or withdrawn first.
  */
-import type { Agreement, AgreementStatus } from "../model/agreement.ts";
+import { type Agreement, type AgreementStatus, OPERATIVE_STATUSES } from "../model/agreement.ts";
 import { parseIso } from "../model/time.ts";
 
 const DAY_MS = 86_400_000;
@@ -12,6 +12,8 @@ const DAY_MS = 86_400_000;
 export interface StatusInterval {
   from: number;
   status: AgreementStatus;
+  /** Whether the agreement operates in this status (in force, or a notice not yet taken effect). */
+  operative: boolean;
   /** What put the agreement in this status (an event, or the renewal rule). */
   cause: string;
   /** While a termination notice runs: when it takes effect. */
@@ -81,13 +83,18 @@ export function statusTimeline(agreement: Agreement): StatusTimeline {
     .sort((a, b) => a.ms - b.ms || a.index - b.index);
 
   const intervals: StatusInterval[] = [
-    { from: Number.NEGATIVE_INFINITY, status: "not-yet-in-force", cause: "before entry into force" },
+    {
+      from: Number.NEGATIVE_INFINITY,
+      status: "not-yet-in-force",
+      operative: false,
+      cause: "before entry into force",
+    },
   ];
   let status = "not-yet-in-force" as AgreementStatus;
   let pending: number | undefined;
   const push = (from: number, next: AgreementStatus, cause: string, effective?: number) => {
     status = next;
-    const interval: StatusInterval = { from, status: next, cause };
+    const interval: StatusInterval = { from, status: next, operative: OPERATIVE_STATUSES.has(next), cause };
     if (effective !== undefined) interval.terminationEffectiveAt = effective;
     intervals.push(interval);
   };

@@ -1,0 +1,77 @@
+/**
+ * Release decisions per second on a realistic mix: real agreements, the example items at the dates that
+ * matter, real-time track reports through the hub, relays, deferred intelligence, and denials.
+ * Baseline in the same run: a naive decider that compiles the agreements for every decision.
+ */
+import { loadProject } from "../src/config/project.ts";
+import type { Item, TrackReport } from "../src/model/item.ts";
+import { type DecisionRequest, decide } from "../src/policy/decide.ts";
+import { compilePolicy } from "../src/policy/policy.ts";
+import { example, shiftDays, t, trackExample } from "../test/helpers/policy.ts";
+
+/** Builds the request mix (deterministic). */
+export function requestMix(): DecisionRequest[] {
+  const rok = trackExample("rok-track-report");
+  const rok1220 = shiftDays(rok, 2);
+  const jpn = trackExample("jpn-track-report");
+  const usa = trackExample("usa-track-report");
+  const nuclear = example("intel-nuclear-test");
+  const sanctions = example("intel-sanctions-evasion");
+  const at = (i: Item) => t(i.kind === "track-report" ? (i as TrackReport).asOf : i.producedAt);
+  const out: DecisionRequest[] = [];
+  const add = (item: Item, sender: string, recipient: string, via: string[], channel: "real-time" | "deferred", when = at(item)) =>
+    out.push({ item, sender, recipient, via, channel, at: when });
+  for (const tr of [rok, rok1220]) {
+    add(tr, "KOR", "USA", [], "real-time");
+    add(tr, "KOR", "JPN", ["USA"], "real-time");
+    add(tr, "USA", "JPN", [], "real-time");
+    add(tr, "KOR", "JPN", [], "real-time");
+    add(tr, "KOR", "JPN", [], "deferred");
+  }
+  add(jpn, "JPN", "USA", [], "real-time");
+  add(jpn, "JPN", "KOR", ["USA"], "real-time");
+  add(jpn, "USA", "KOR", [], "real-time");
+  add(usa, "USA", "JPN", [], "real-time");
+  add(usa, "USA", "KOR", [], "real-time");
+  add(nuclear, "KOR", "JPN", [], "deferred");
+  add(nuclear, "KOR", "JPN", ["USA"], "deferred", t("2016-01-10"));
+  add(nuclear, "USA", "JPN", [], "deferred", t("2016-01-10"));
+  add(sanctions, "JPN", "KOR", [], "deferred");
+  add(sanctions, "JPN", "KOR", ["USA"], "deferred");
+  return out;
+}
+
+/** Runs `fn` over the mix for at least `ms` milliseconds; returns operations per second. */
+function rate(reqs: DecisionRequest[], ms: number, fn: (r: DecisionRequest) => unknown): number {
+  let n = 0;
+  let sink = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (const r of reqs) {
+      if (fn(r)) sink++;
+      n++;
+    }
+    now = performance.now();
+  }
+  if (sink < 0) console.log(sink);
+  return (n / (now - start)) * 1000;
+}
+
+/** Measures and returns the figures (decisions per second, permits share). */
+export function benchPolicy(durationMs = 3000) {
+  const { agreements, schemes, policy } = loadProject();
+  const reqs = requestMix();
+  const permits = reqs.filter((r) => decide(policy, r).outcome === "permit").length;
+  rate(reqs, 500, (r) => decide(policy, r)); // warm-up
+  const compiled = rate(reqs, durationMs, (r) => decide(policy, r));
+  const naive = rate(reqs, Math.min(durationMs, 1000), (r) => decide(compilePolicy(agreements, schemes), r));
+  return { mix: reqs.length, permitShare: permits / reqs.length, decisionsPerSecond: compiled, naivePerSecond: naive };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = benchPolicy();
+  console.log(
+    `policy: ${Math.round(r.decisionsPerSecond).toLocaleString("en")} decisions/s (mix of ${r.mix}, ${Math.round(r.permitShare * 100)} % permits); naive baseline ${Math.round(r.naivePerSecond).toLocaleString("en")}/s; ×${(r.decisionsPerSecond / r.naivePerSecond).toFixed(0)}`,
+  );
+}

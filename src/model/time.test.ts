@@ -1,0 +1,38 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isoToMs, parseIso } from "./time.ts";
+
+describe("isoToMs", () => {
+  it("agrees with Date.parse on canonical date-times with any zone and fraction", () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-12-31T23:59:59Z"), noInvalidDate: true }),
+        fc.integer({ min: -12 * 60, max: 14 * 60 }),
+        fc.constantFrom("", ".5", ".123", ".123456"),
+        (date, offset, fraction) => {
+          const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19);
+          const sign = offset < 0 ? "-" : "+";
+          const abs = Math.abs(offset);
+          const zone = offset === 0 && fraction === "" ? "Z" : `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+          const s = `${local}${fraction}${zone}`;
+          expect(isoToMs(s)).toBe(Date.parse(s));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+  it("falls back to Date.parse for other forms", () => {
+    expect(isoToMs("2023-12-19")).toBe(Date.parse("2023-12-19"));
+    expect(Number.isNaN(isoToMs("not a time"))).toBe(true);
+  });
+});
+
+describe("parseIso", () => {
+  it("reads dates in a default zone and refuses impossible ones", () => {
+    expect(parseIso("2019-11-23", "+09:00")).toEqual({ ok: true, ms: Date.parse("2019-11-22T15:00:00Z") });
+    expect(parseIso("2024-02-29").ok).toBe(true);
+    expect(parseIso("2023-02-29").ok).toBe(false);
+    expect(parseIso("2023-12-19T25:00:00Z").ok).toBe(false);
+    expect(parseIso("2023-12-19T10:00:00").ok).toBe(false);
+  });
+});

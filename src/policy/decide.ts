@@ -8,8 +8,15 @@ import { OPERATIVE_STATUSES } from "../model/agreement.ts";
 import type { Item } from "../model/item.ts";
 import type { Topic } from "../model/label.ts";
 import { isoToMs } from "../model/time.ts";
-import type { CompiledAgreement, CompiledRow, Policy } from "./policy.ts";
-import { intervalAt } from "./status.ts";
+import {
+  CHANNEL_BIT,
+  type CompiledAgreement,
+  type CompiledRow,
+  KIND_BIT,
+  type Policy,
+  TOPIC_BIT,
+} from "./policy.ts";
+import { intervalAt, type StatusInterval } from "./status.ts";
 
 /** Ways of delivery: a real-time data link, or case-by-case exchange. */
 export type Channel = "real-time" | "deferred";
@@ -57,18 +64,21 @@ export interface Reason {
  * agreement, and most are never displayed, so building their text eagerly would dominate the cost of a
  * decision. Serialises to `{ code, agreement?, message }`.
  */
-class LazyReason implements Reason {
-  #render: () => string;
+class LazyReason<A extends unknown[]> implements Reason {
+  readonly #render: (...args: A) => string;
+  readonly #args: A;
   #message: string | undefined;
   constructor(
     readonly code: DenialCode,
     readonly agreement: string | undefined,
-    render: () => string,
+    render: (...args: A) => string,
+    ...args: A
   ) {
     this.#render = render;
+    this.#args = args;
   }
   get message(): string {
-    this.#message ??= this.#render();
+    this.#message ??= this.#render(...this.#args);
     return this.#message;
   }
   toJSON(): Reason {
@@ -138,11 +148,6 @@ function sameRoute(route: readonly string[], a: string, b: string, c?: string): 
   return route.length === 3 && route[0] === a && route[1] === b && route[2] === c;
 }
 
-function everyIn(topics: readonly Topic[], allowed: ReadonlySet<Topic>): boolean {
-  for (const t of topics) if (!allowed.has(t)) return false;
-  return true;
-}
-
 /** What carries an item under one agreement: the correspondence row and what satisfied consent. */
 interface Carriage {
   row: CompiledRow;
@@ -157,15 +162,71 @@ function consentText(carriage: Carriage, agreementId: string, originator: string
 }
 
 /**
- * Checks one agreement. With `out` null it stops at the first failure and builds no messages (the fast
- * path, taken first on every decision); with an array it records every reason (taken only to explain a
+ * Facts about one request that every agreement's check reads, computed once per decision: parties and
+ * topics as bit masks (see `policy.ts`), so that each agreement's scope checks are integer operations.
+ */
+interface RequestFacts {
+  routeMask: number;
+  topicMask: number;
+  orcon: boolean;
+  /** Track-report times, read on first need (only agreements with a launch-to-impact window need them). */
+  times: { asOf: number; launch: number; impact: number } | undefined;
+}
+
+function trackTimes(
+  req: DecisionRequest,
+  facts: RequestFacts,
+): { asOf: number; launch: number; impact: number } {
+  if (!facts.times) {
+    const item = req.item as Extract<Item, { kind: "track-report" }>;
+    facts.times = {
+      asOf: isoToMs(item.asOf),
+      launch: isoToMs(item.launch.time),
+      impact: isoToMs(item.impact.time),
+    };
+  }
+  return facts.times;
+}
+
+// Renderers of reason texts: module-level, so that recording a reason captures values, not a scope.
+const notParty = (route: string[], c: CompiledAgreement) =>
+  `${route.filter((p) => !c.parties.has(p)).join(", ")} ${route.filter((p) => !c.parties.has(p)).length > 1 ? "are not parties" : "is not a party"}`;
+const notInForce = (iv: StatusInterval) => `${iv.status} (${iv.cause})`;
+const basisDown = (basis: string) => `its basis ${basis} is not in force`;
+const kindOut = (kind: string) => `does not carry ${kind}s`;
+const topicOut = (topics: readonly Topic[], c: CompiledAgreement) =>
+  `topic ${topics.filter((t) => c.excludedTopics.has(t) || (c.topics !== "all" && !c.topics.has(t))).join(", ")} outside its scope`;
+const subjectOut = (subject: string) => `items about ${subject} outside scope`;
+const aboveCeiling = (policy: Policy, label: Item["label"], c: CompiledAgreement) => {
+  const row = c.rowOf.get(label.originator)?.get(label.classification);
+  const rank = policy.levels.get(label.originator)?.get(label.classification)?.rank ?? 0;
+  const why = row ? `its row is off (parameter ${row.row.requires})` : "not in its table";
+  return `${label.originator} ${label.classification} (rank ${rank}) ${why}; ceiling ${c.ceiling.tier}`;
+};
+const noGrade = (party: string, row: CompiledRow) => `${party} has no grade for ${row.row.tier}`;
+const directOnly = (route: string[]) =>
+  `direct only: ${route.join("→")} is not a direct transfer from the originator`;
+const viaHub = (route: string[], expected: string[]) =>
+  `must travel ${expected.join("→")}, not ${route.join("→")}`;
+const noRelay = (o: string, sender: string) => `no relay of ${o} items by ${sender}`;
+const noConsent = (req: DecisionRequest, orcon: boolean) =>
+  `${req.sender} may relay to ${req.recipient} only with ${req.item.label.originator}'s approval${orcon ? " (ORCON)" : ""}`;
+const noChannel = (c: CompiledAgreement, channel: Channel) =>
+  `provides ${c.agreement.channels.join(", ")} exchange, not ${channel}`;
+const outsideWindow = (graceS: number, asOf: string, at: number) =>
+  `shares only from launch to impact (+${graceS} s); item as of ${asOf}, released ${new Date(at).toISOString()}`;
+
+/**
+ * Checks one agreement. With `out` null it stops at the first failure and builds nothing (the fast path,
+ * taken first on every decision); with an array it records every reason (taken only to explain a
  * denial). Both paths run the same conditions in the same code.
  */
 function checkAgreement(
   c: CompiledAgreement,
   policy: Policy,
   req: DecisionRequest,
-  route: readonly string[],
+  route: string[],
+  facts: RequestFacts,
   out: Reason[] | null,
 ): Carriage | null {
   const a = c.agreement;
@@ -175,46 +236,38 @@ function checkAgreement(
   const r = req.recipient;
   let failed = false;
 
-  for (const p of route) {
-    if (!c.parties.has(p)) {
-      if (!out) return null;
-      failed = true;
-      out.push(new LazyReason("NOT_A_PARTY", id, () => `${p} is not a party`));
-    }
+  if ((facts.routeMask & ~c.partyMask) !== 0) {
+    if (!out) return null;
+    failed = true;
+    out.push(new LazyReason("NOT_A_PARTY", id, notParty, route, c));
   }
   const iv = intervalAt(c.timeline, req.at);
   if (!iv.operative) {
     if (!out) return null;
     failed = true;
-    out.push(new LazyReason("NOT_IN_FORCE", id, () => `${iv.status} (${iv.cause})`));
+    out.push(new LazyReason("NOT_IN_FORCE", id, notInForce, iv));
   }
   for (const b of c.requiresCompiled) {
-    const basis = b.agreement.id;
     if (!intervalAt(b.timeline, req.at).operative) {
       if (!out) return null;
       failed = true;
-      out.push(new LazyReason("BASIS_NOT_IN_FORCE", id, () => `its basis ${basis} is not in force`));
+      out.push(new LazyReason("BASIS_NOT_IN_FORCE", id, basisDown, b.agreement.id));
     }
   }
-  if (!c.itemKinds.has(req.item.kind)) {
+  if ((c.kindMask & (KIND_BIT[req.item.kind] ?? 0)) === 0) {
     if (!out) return null;
     failed = true;
-    out.push(new LazyReason("KIND_OUT_OF_SCOPE", id, () => `does not carry ${req.item.kind}s`));
+    out.push(new LazyReason("KIND_OUT_OF_SCOPE", id, kindOut, req.item.kind));
   }
-  let topicsOk = c.topics === "all" || everyIn(label.topics, c.topics);
-  for (const t of label.topics) if (c.excludedTopics.has(t)) topicsOk = false;
-  if (!topicsOk) {
+  if ((facts.topicMask & ~c.topicMask) !== 0 || (facts.topicMask & c.excludedMask) !== 0) {
     if (!out) return null;
     failed = true;
-    const bad = label.topics.filter(
-      (t) => c.excludedTopics.has(t) || (c.topics !== "all" && !c.topics.has(t)),
-    );
-    out.push(new LazyReason("TOPIC_OUT_OF_SCOPE", id, () => `topic ${bad.join(", ")} outside its scope`));
+    out.push(new LazyReason("TOPIC_OUT_OF_SCOPE", id, topicOut, label.topics, c));
   }
   if (c.subjects !== "any" && !c.subjects.has(label.subject)) {
     if (!out) return null;
     failed = true;
-    out.push(new LazyReason("SUBJECT_OUT_OF_SCOPE", id, () => `items about ${label.subject} outside scope`));
+    out.push(new LazyReason("SUBJECT_OUT_OF_SCOPE", id, subjectOut, label.subject));
   }
 
   // Classification: the originator's grade must stand in an enabled row that every receiving party shares.
@@ -224,24 +277,16 @@ function checkAgreement(
     if (!compiledRow?.enabled) {
       if (!out) return null;
       failed = true;
-      const rank = policy.levels.get(o)?.get(label.classification)?.rank ?? 0;
-      const why = compiledRow ? `its row is off (parameter ${compiledRow.row.requires})` : "not in its table";
-      out.push(
-        new LazyReason(
-          "ABOVE_CEILING",
-          id,
-          () => `${o} ${label.classification} (rank ${rank}) ${why}; ceiling ${c.ceiling.tier}`,
-        ),
-      );
+      out.push(new LazyReason("ABOVE_CEILING", id, aboveCeiling, policy, label, c));
     } else {
-      for (let i = 1; i < route.length; i++) {
-        const p = route[i] as string;
-        if (c.parties.has(p) && !compiledRow.row.levels[p]) {
-          if (!out) return null;
-          failed = true;
-          out.push(
-            new LazyReason("ABOVE_CEILING", id, () => `${p} has no grade for ${compiledRow.row.tier}`),
-          );
+      if ((facts.routeMask & c.partyMask & ~compiledRow.levelMask) !== 0) {
+        for (let i = 1; i < route.length; i++) {
+          const p = route[i] as string;
+          if (c.parties.has(p) && !compiledRow.row.levels[p]) {
+            if (!out) return null;
+            failed = true;
+            out.push(new LazyReason("ABOVE_CEILING", id, noGrade, p, compiledRow));
+          }
         }
       }
     }
@@ -253,13 +298,7 @@ function checkAgreement(
     if (route.length !== 2) {
       if (!out) return null;
       failed = true;
-      out.push(
-        new LazyReason(
-          "ROUTE_FORBIDDEN",
-          id,
-          () => `direct only: ${route.join("→")} is not a direct transfer from the originator`,
-        ),
-      );
+      out.push(new LazyReason("ROUTE_FORBIDDEN", id, directOnly, route));
     }
   } else {
     const h = routing.hub;
@@ -267,14 +306,7 @@ function checkAgreement(
     if (spokeToSpoke ? !sameRoute(route, o, h, r) : !sameRoute(route, o, r)) {
       if (!out) return null;
       failed = true;
-      const expected = spokeToSpoke ? [o, h, r] : [o, r];
-      out.push(
-        new LazyReason(
-          "ROUTE_FORBIDDEN",
-          id,
-          () => `must travel ${expected.join("→")}, not ${route.join("→")}`,
-        ),
-      );
+      out.push(new LazyReason("ROUTE_FORBIDDEN", id, viaHub, route, spokeToSpoke ? [o, h, r] : [o, r]));
     }
   }
 
@@ -284,64 +316,41 @@ function checkAgreement(
     if (a.consent.relay === "forbidden") {
       if (!out) return null;
       failed = true;
-      out.push(new LazyReason("RELAY_FORBIDDEN", id, () => `no relay of ${o} items by ${req.sender}`));
+      out.push(new LazyReason("RELAY_FORBIDDEN", id, noRelay, o, req.sender));
+    } else if (a.consent.relay === "standing" && !facts.orcon && (facts.topicMask & ~c.standingMask) === 0) {
+      consent = "standing";
     } else {
-      const orcon = label.caveats.includes("ORCON");
-      if (a.consent.relay === "standing" && !orcon && everyIn(label.topics, c.standingTopics)) {
-        consent = "standing";
-      } else {
-        let approval: string | undefined;
-        for (const ap of label.approvals) {
-          if (ap.to === r && isoToMs(ap.at) <= req.at) {
-            approval = ap.ref;
-            break;
-          }
+      let approval: string | undefined;
+      for (const ap of label.approvals) {
+        if (ap.to === r && isoToMs(ap.at) <= req.at) {
+          approval = ap.ref;
+          break;
         }
-        if (approval !== undefined) consent = { approval };
-        else {
-          if (!out) return null;
-          failed = true;
-          out.push(
-            new LazyReason(
-              "NO_ORIGINATOR_CONSENT",
-              id,
-              () => `${req.sender} may relay to ${r} only with ${o}'s approval${orcon ? " (ORCON)" : ""}`,
-            ),
-          );
-        }
+      }
+      if (approval !== undefined) consent = { approval };
+      else {
+        if (!out) return null;
+        failed = true;
+        out.push(new LazyReason("NO_ORIGINATOR_CONSENT", id, noConsent, req, facts.orcon));
       }
     }
   }
 
-  if (!c.channels.has(req.channel)) {
+  if ((c.channelMask & (CHANNEL_BIT[req.channel] ?? 0)) === 0) {
     if (!out) return null;
     failed = true;
-    out.push(
-      new LazyReason(
-        "CHANNEL_UNAVAILABLE",
-        id,
-        () => `provides ${a.channels.join(", ")} exchange, not ${req.channel}`,
-      ),
-    );
+    out.push(new LazyReason("CHANNEL_UNAVAILABLE", id, noChannel, c, req.channel));
   }
 
   const window = a.scope.launchToImpactOnly;
   if (window && req.item.kind === "track-report") {
-    const asOfText = req.item.asOf;
-    const asOf = isoToMs(asOfText);
-    const launch = isoToMs(req.item.launch.time);
-    const end = isoToMs(req.item.impact.time) + window.graceS * 1000;
-    if (asOf < launch || asOf > end || req.at < launch || req.at > end) {
+    const times = trackTimes(req, facts);
+    const end = times.impact + window.graceS * 1000;
+    if (times.asOf < times.launch || times.asOf > end || req.at < times.launch || req.at > end) {
       if (!out) return null;
       failed = true;
-      const released = new Date(req.at).toISOString();
       out.push(
-        new LazyReason(
-          "OUTSIDE_TIME_WINDOW",
-          id,
-          () =>
-            `shares only from launch to impact (+${window.graceS} s); item as of ${asOfText}, released ${released}`,
-        ),
+        new LazyReason("OUTSIDE_TIME_WINDOW", id, outsideWindow, window.graceS, req.item.asOf, req.at),
       );
     }
   }
@@ -389,13 +398,22 @@ function markingStem(policy: Policy, party: string, code: string, originator: st
   return stem;
 }
 
+/** The REL TO suffix of a banner (`//REL TO USA, JPN, KOR`), or nothing without a REL TO marking. */
+function relToSuffix(item: Item): string {
+  const relTo = item.label.releasableTo;
+  return relTo.length > 0 ? `//REL TO ${relTo.join(", ")}` : "";
+}
+
 /** The marking of the item in `party`'s terms, for a row of a correspondence table. */
-export function markingFor(policy: Policy, party: string, row: CompiledRow, item: Item): Marking {
-  const label = item.label;
-  const stem = markingStem(policy, party, row.row.levels[party]?.[0] ?? "?", label.originator);
-  const banner =
-    label.releasableTo.length > 0 ? `${stem.stem}//REL TO ${label.releasableTo.join(", ")}` : stem.stem;
-  return { party, level: stem.level, native: stem.native, banner };
+export function markingFor(
+  policy: Policy,
+  party: string,
+  row: CompiledRow,
+  item: Item,
+  suffix = relToSuffix(item),
+): Marking {
+  const stem = markingStem(policy, party, row.row.levels[party]?.[0] ?? "?", item.label.originator);
+  return { party, level: stem.level, native: stem.native, banner: suffix ? stem.stem + suffix : stem.stem };
 }
 
 function hasPath(obj: Record<string, unknown>, path: string): boolean {
@@ -497,14 +515,11 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
   const route = routeOf(label.originator, req.sender, via, req.recipient);
 
   let unknown = "";
-  if (
-    !policy.levels.has(label.originator) ||
-    !policy.levels.has(req.sender) ||
-    !policy.levels.has(req.recipient) ||
-    via.some((p) => !policy.levels.has(p))
-  ) {
-    const named = [...new Set([label.originator, req.sender, req.recipient, ...via])];
-    unknown = named.filter((p) => !policy.levels.has(p)).join(", ");
+  let routeMask = 0;
+  for (const p of route) {
+    const index = policy.partyIndex.get(p);
+    if (index === undefined) unknown = unknown ? `${unknown}, ${p}` : p;
+    else routeMask |= 1 << index;
   }
   if (unknown) {
     return denial(route, req.channel, [{ code: "UNKNOWN_PARTY", message: `unknown party: ${unknown}` }]);
@@ -536,12 +551,21 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
     }
   }
 
+  let topicMask = 0;
+  for (const t of label.topics) topicMask |= TOPIC_BIT[t];
+  const facts: RequestFacts = {
+    routeMask,
+    topicMask,
+    orcon: label.caveats.includes("ORCON"),
+    times: undefined,
+  };
+
   // Fast path: which agreements carry the item (no messages built).
   if (!general) {
     const carriages: (Carriage | null)[] = [];
     let any = false;
     for (const c of policy.agreements) {
-      const found = checkAgreement(c, policy, req, route, null);
+      const found = checkAgreement(c, policy, req, route, facts, null);
       carriages.push(found);
       if (found) any = true;
     }
@@ -549,9 +573,10 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
       const choice = choose(policy, carriages);
       const carriage = carriages[choice.best] as Carriage;
       const best = policy.agreements[choice.best] as CompiledAgreement;
+      const suffix = relToSuffix(req.item);
       const relayMarkings: Marking[] = [];
       for (let i = 1; i < route.length - 1; i++)
-        relayMarkings.push(markingFor(policy, route[i] as string, carriage.row, req.item));
+        relayMarkings.push(markingFor(policy, route[i] as string, carriage.row, req.item, suffix));
       return {
         outcome: "permit",
         agreement: best.agreement.id,
@@ -559,7 +584,7 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
         channel: req.channel,
         consent: consentText(carriage, best.agreement.id, label.originator),
         tier: carriage.row.row.tier,
-        marking: markingFor(policy, req.recipient, carriage.row, req.item),
+        marking: markingFor(policy, req.recipient, carriage.row, req.item, suffix),
         relayMarkings,
         removedFields: removedFields(best, req.item),
         alsoPermittedBy: choice.alsoPermittedBy.slice(),
@@ -570,7 +595,7 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
 
   // Denial: every reason, under every agreement.
   const reasons = general ?? [];
-  for (const c of policy.agreements) checkAgreement(c, policy, req, route, reasons);
+  for (const c of policy.agreements) checkAgreement(c, policy, req, route, facts, reasons);
   if (policy.agreements.length === 0)
     reasons.push({ code: "NO_AGREEMENT", message: "no agreements are loaded" });
   return denial(route, req.channel, reasons);

@@ -5,8 +5,16 @@
 import type { Agreement, AgreementParameter, CorrespondenceRow } from "../model/agreement.ts";
 import type { ClassificationLevel, ClassificationScheme } from "../model/classification.ts";
 import { ALWAYS_SOURCE_FIELDS } from "../model/item.ts";
-import type { Topic } from "../model/label.ts";
+import { type Topic, Topic as TopicSchema } from "../model/label.ts";
 import { type StatusTimeline, statusTimeline } from "./status.ts";
+
+/** Each topic's bit in a topic mask. */
+export const TOPIC_BIT: Readonly<Record<Topic, number>> = Object.fromEntries(
+  TopicSchema.options.map((t, i) => [t, 1 << i]),
+) as Record<Topic, number>;
+
+/** Parties a policy can index in its 31-bit masks. */
+export const MAX_PARTIES = 31;
 
 /** Overrides of agreement parameters: agreement id → parameter name → value. */
 export type ParameterOverrides = Record<string, Record<string, boolean | number | string>>;
@@ -15,7 +23,14 @@ export type ParameterOverrides = Record<string, Record<string, boolean | number 
 export interface CompiledRow {
   row: CorrespondenceRow;
   enabled: boolean;
+  /** Parties (bits by `Policy.partyIndex`) that have a grade in this row. */
+  levelMask: number;
 }
+
+/** Bits of item kinds and channels in masks. */
+export const KIND_BIT: Readonly<Record<string, number>> = { "track-report": 1, "intel-report": 2 };
+/** Bits of channels in masks. */
+export const CHANNEL_BIT: Readonly<Record<string, number>> = { "real-time": 1, deferred: 2 };
 
 /** An agreement prepared for fast decisions. */
 export interface CompiledAgreement {
@@ -40,6 +55,13 @@ export interface CompiledAgreement {
   inForceSince: number;
   /** The agreements this one requires (its legal basis), resolved after compilation. */
   requiresCompiled: CompiledAgreement[];
+  /** Bit masks (parties by `Policy.partyIndex`, topics by TOPIC_BIT…) for integer scope checks. */
+  partyMask: number;
+  kindMask: number;
+  channelMask: number;
+  topicMask: number;
+  excludedMask: number;
+  standingMask: number;
   /** Fields release always removes under this agreement: sources and methods plus its own list. */
   removeFields: string[];
   /** If the agreement has an allow-list, the top-level fields that survive release. */
@@ -53,6 +75,8 @@ export interface Policy {
   schemes: Map<string, ClassificationScheme>;
   /** party → level code → level. */
   levels: Map<string, Map<string, ClassificationLevel>>;
+  /** party → bit index in masks. */
+  partyIndex: Map<string, number>;
 }
 
 /** A policy that cannot be compiled (unknown parameter, a row naming an unknown level...). */
@@ -67,9 +91,16 @@ export class PolicyConfigError extends Error {
   }
 }
 
+function maskOf<T>(items: Iterable<T>, bit: (item: T) => number): number {
+  let mask = 0;
+  for (const item of items) mask |= bit(item);
+  return mask;
+}
+
 function compileAgreement(
   a: Agreement,
   levels: Map<string, Map<string, ClassificationLevel>>,
+  partyIndex: Map<string, number>,
   overrides: Record<string, boolean | number | string>,
 ): CompiledAgreement {
   for (const name of Object.keys(overrides)) {
@@ -96,6 +127,11 @@ function compileAgreement(
       ]);
     }
     const enabled = row.requires === undefined || parameters[row.requires] === true;
+    const compiledRow: CompiledRow = {
+      row,
+      enabled,
+      levelMask: maskOf(Object.keys(row.levels), (p) => 1 << (partyIndex.get(p) ?? 31)),
+    };
     if (enabled && row.rank > ceiling.rank) ceiling = { rank: row.rank, tier: row.tier };
     for (const [party, codes] of Object.entries(row.levels)) {
       if (!a.parties.includes(party)) {
@@ -123,7 +159,7 @@ function compileAgreement(
             party,
           ]);
         }
-        map.set(code, { row, enabled });
+        map.set(code, compiledRow);
       }
     }
   });
@@ -140,6 +176,12 @@ function compileAgreement(
   return {
     ...(keep ? { keepOnlyFields: new Set(keep) } : {}),
     requiresCompiled: [],
+    partyMask: maskOf(a.parties, (p) => 1 << (partyIndex.get(p) ?? 31)),
+    kindMask: maskOf(scope.itemKinds, (k) => KIND_BIT[k] ?? 0),
+    channelMask: maskOf(a.channels, (ch) => CHANNEL_BIT[ch] ?? 0),
+    topicMask: scope.topics === "all" ? -1 : maskOf(scope.topics, (t) => TOPIC_BIT[t]),
+    excludedMask: maskOf(scope.excludedTopics, (t) => TOPIC_BIT[t]),
+    standingMask: maskOf(a.consent.standingTopics, (t) => TOPIC_BIT[t]),
     removeFields: [...new Set([...ALWAYS_SOURCE_FIELDS, ...a.sanitisation.removeFields])],
     agreement,
     timeline,
@@ -174,7 +216,22 @@ export function compilePolicy(
   for (const id of Object.keys(overrides)) {
     if (!ids.has(id)) throw new PolicyConfigError(`no agreement "${id}"`, id, []);
   }
-  const compiled = agreements.map((a) => compileAgreement(a, levels, overrides[a.id] ?? {}));
+  const partyIndex = new Map<string, number>();
+  for (const s of schemes) if (!partyIndex.has(s.party)) partyIndex.set(s.party, partyIndex.size);
+  for (const a of agreements) {
+    a.parties.forEach((p, i) => {
+      if (!partyIndex.has(p))
+        throw new PolicyConfigError(`${p} has no classification scheme`, a.id, ["parties", i]);
+    });
+  }
+  if (partyIndex.size > MAX_PARTIES) {
+    throw new PolicyConfigError(
+      `at most ${MAX_PARTIES} parties are supported, got ${partyIndex.size}`,
+      "",
+      [],
+    );
+  }
+  const compiled = agreements.map((a) => compileAgreement(a, levels, partyIndex, overrides[a.id] ?? {}));
   const byId = new Map(compiled.map((c) => [c.agreement.id, c]));
   for (const c of compiled) {
     c.agreement.requires.forEach((r, i) => {
@@ -184,5 +241,5 @@ export function compilePolicy(
         throw new PolicyConfigError(`requires unknown agreement "${r}"`, c.agreement.id, ["requires", i]);
     });
   }
-  return { agreements: compiled, byId, schemes: schemeMap, levels };
+  return { agreements: compiled, byId, schemes: schemeMap, levels, partyIndex };
 }

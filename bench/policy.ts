@@ -19,8 +19,14 @@ export function requestMix(): DecisionRequest[] {
   const sanctions = example("intel-sanctions-evasion");
   const at = (i: Item) => t(i.kind === "track-report" ? (i as TrackReport).asOf : i.producedAt);
   const out: DecisionRequest[] = [];
-  const add = (item: Item, sender: string, recipient: string, via: string[], channel: "real-time" | "deferred", when = at(item)) =>
-    out.push({ item, sender, recipient, via, channel, at: when });
+  const add = (
+    item: Item,
+    sender: string,
+    recipient: string,
+    via: string[],
+    channel: "real-time" | "deferred",
+    when = at(item),
+  ) => out.push({ item, sender, recipient, via, channel, at: when });
   for (const tr of [rok, rok1220]) {
     add(tr, "KOR", "USA", [], "real-time");
     add(tr, "KOR", "JPN", ["USA"], "real-time");
@@ -86,9 +92,13 @@ export function benchPolicy(durationMs = 3000) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = benchPolicy();
   const f = (x: number) => Math.round(x).toLocaleString("en");
-  console.log(`policy decisions per CPU-second, one core (mix of ${r.mix} requests, ${Math.round(r.permitShare * 100)} % permits):`);
+  console.log(
+    `policy decisions per CPU-second, one core (mix of ${r.mix} requests, ${Math.round(r.permitShare * 100)} % permits):`,
+  );
   console.log(`  mix          ${f(r.decisionsPerSecond)}/s`);
   console.log(`  permits only ${f(r.permitsPerSecond)}/s`);
   console.log(`  denials only ${f(r.denialsPerSecond)}/s (every reason under every agreement)`);
-  console.log(`  baseline: naive (compile agreements per decision) ${f(r.naivePerSecond)}/s; compiled is ×${(r.decisionsPerSecond / r.naivePerSecond).toFixed(0)}`);
+  console.log(
+    `  baseline: naive (compile agreements per decision) ${f(r.naivePerSecond)}/s; compiled is ×${(r.decisionsPerSecond / r.naivePerSecond).toFixed(0)}`,
+  );
 }

@@ -19,7 +19,10 @@ for (const name of names) {
     continue;
   }
   console.log(`# ${name}  (npx tsx bench/${name}.ts)`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", file], { stdio: "inherit", cwd: join(here, "..") });
+  const r = spawnSync(process.execPath, ["--import", "tsx", file], {
+    stdio: "inherit",
+    cwd: join(here, ".."),
+  });
   if (r.status !== 0) failed++;
   console.log("");
 }

@@ -33,7 +33,8 @@ const CORE_PEERS: Record<string, string[]> = {
   envelope: ["policy", "audit"],
 };
 const CORES = new Set(Object.keys(CORE_PEERS));
-const IO_MODULES = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|tls|worker_threads|readline)$/;
+const IO_MODULES =
+  /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|tls|worker_threads|readline)$/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -51,7 +52,8 @@ function areaOf(file: string): string {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s*["']([^"']+)["']/g)) found.push(m[1] as string);
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s*["']([^"']+)["']/g))
+    found.push(m[1] as string);
   for (const m of text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) found.push(m[1] as string);
   return found;
 }
@@ -81,7 +83,8 @@ describe("layering", () => {
         }
         const to = areaOf(target);
         if (to === from) continue;
-        const ok = (LAYER[to] ?? 99) < (LAYER[from] ?? -1) || (CORES.has(from) && CORE_PEERS[from]?.includes(to));
+        const ok =
+          (LAYER[to] ?? 99) < (LAYER[from] ?? -1) || (CORES.has(from) && CORE_PEERS[from]?.includes(to));
         if (!ok) violations.push(`${relative(PROJECT_ROOT, file)} (${from}) imports ${spec} (${to})`);
       }
     }
@@ -93,8 +96,10 @@ describe("layering", () => {
     for (const file of files) {
       const area = areaOf(file);
       if (!CORES.has(area) && area !== "model") continue;
-      for (const spec of importsOf(file)) if (IO_MODULES.test(spec)) violations.push(`${relative(PROJECT_ROOT, file)} imports ${spec}`);
-      if (/\bDate\.now\(\)|new Date\(\)/.test(readFileSync(file, "utf8"))) violations.push(`${relative(PROJECT_ROOT, file)} reads the clock`);
+      for (const spec of importsOf(file))
+        if (IO_MODULES.test(spec)) violations.push(`${relative(PROJECT_ROOT, file)} imports ${spec}`);
+      if (/\bDate\.now\(\)|new Date\(\)/.test(readFileSync(file, "utf8")))
+        violations.push(`${relative(PROJECT_ROOT, file)} reads the clock`);
     }
     expect(violations).toEqual([]);
   });
@@ -102,6 +107,8 @@ describe("layering", () => {
   it("catches a violation (the checker itself works)", () => {
     const fake = join(PROJECT_ROOT, "src", "model", "x.ts");
     expect(areaOf(fake)).toBe("model");
-    expect(importsOf(join(PROJECT_ROOT, "src", "cli", "main.ts")).some((s) => s.includes("commands/"))).toBe(true);
+    expect(importsOf(join(PROJECT_ROOT, "src", "cli", "main.ts")).some((s) => s.includes("commands/"))).toBe(
+      true,
+    );
   });
 });

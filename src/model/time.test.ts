@@ -6,14 +6,21 @@ describe("isoToMs", () => {
   it("agrees with Date.parse on canonical date-times with any zone and fraction", () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-12-31T23:59:59Z"), noInvalidDate: true }),
+        fc.date({
+          min: new Date("1900-01-01T00:00:00Z"),
+          max: new Date("2200-12-31T23:59:59Z"),
+          noInvalidDate: true,
+        }),
         fc.integer({ min: -12 * 60, max: 14 * 60 }),
         fc.constantFrom("", ".5", ".123", ".123456"),
         (date, offset, fraction) => {
           const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19);
           const sign = offset < 0 ? "-" : "+";
           const abs = Math.abs(offset);
-          const zone = offset === 0 && fraction === "" ? "Z" : `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+          const zone =
+            offset === 0 && fraction === ""
+              ? "Z"
+              : `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
           const s = `${local}${fraction}${zone}`;
           expect(isoToMs(s)).toBe(Date.parse(s));
         },

@@ -4,7 +4,6 @@
  * used, the route, the recipient's marking in its own national terms and the fields removed; a denial
  * names every reason that applies, under every agreement that could have carried the item.
  */
-import { OPERATIVE_STATUSES } from "../model/agreement.ts";
 import type { Item } from "../model/item.ts";
 import type { Topic } from "../model/label.ts";
 import { isoToMs } from "../model/time.ts";
@@ -137,10 +136,6 @@ export function routeOf(
   for (const p of via) if (route[route.length - 1] !== p) route.push(p);
   if (route[route.length - 1] !== recipient) route.push(recipient);
   return route;
-}
-
-function hasTopicOutside(topics: readonly Topic[], allowed: ReadonlySet<Topic>): Topic[] {
-  return topics.filter((t) => !allowed.has(t));
 }
 
 function sameRoute(route: readonly string[], a: string, b: string, c?: string): boolean {

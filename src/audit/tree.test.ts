@@ -132,7 +132,7 @@ describe("MerkleLog against the published vectors", () => {
       log.append(leaf);
       expect(toHex(log.root())).toBe(ROOTS[i]);
     });
-    ROOTS.forEach((root, i) => expect(toHex(log.root(i + 1))).toBe(root));
+    for (const [i, root] of ROOTS.entries()) expect(toHex(log.root(i + 1))).toBe(root);
     expect(toHex(log.root(0))).toBe(toHex(EMPTY_ROOT));
   });
 
@@ -189,6 +189,18 @@ describe("MerkleLog against the published vectors", () => {
     expect(verifyInclusion(0, 0, r1, [], r1).ok).toBe(false);
     expect(verifyInclusion(0, 1, r1, [], r1).ok).toBe(true);
     expect(verifyInclusion(0, 1, r1, [], new Uint8Array(0)).ok).toBe(false);
+    // An interior node offered as a leaf with a short path must not pass for the root (RFC step 5: sn = 0).
+    const r8 = fromHex(ROOTS[7] as string);
+    expect(verifyInclusion(0, 8, r8, [], r8)).toMatchObject({ ok: false, failure: "PROOF_TOO_SHORT" });
+    const log = vectorLog();
+    const g = nodeHash(log.leafHash(0), log.leafHash(1));
+    expect(verifyInclusion(0, 8, g, log.inclusionProof(0, 8).slice(1), r8).ok).toBe(false);
+    // A truncated consistency proof rebuilds a smaller tree's root: it must not pass for the larger size.
+    const short = log.consistencyProof(2, 8).slice(0, -1);
+    expect(verifyConsistency(2, 4, short, log.root(2), log.root(4)).ok).toBe(true);
+    expect(verifyConsistency(2, 8, short, log.root(2), log.root(4))).toMatchObject({
+      failure: "PROOF_TOO_SHORT",
+    });
   });
 
   it("rejects out-of-range requests with a stable code", () => {

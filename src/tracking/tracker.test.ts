@@ -143,6 +143,28 @@ describe.each(["ekf", "ukf"] as const)("MultiTargetTracker (%s)", (filter) => {
   });
 });
 
+describe("MultiTargetTracker tentative tracks out of view", () => {
+  it("ends a tentative track that leaves the field of regard instead of predicting it for ever", () => {
+    // Near the edge of coverage and receding: the prediction is past maximum range from the next scan
+    // on, so the track is never "missed in view" and M-of-N never rejects it.
+    const tracker = new MultiTargetTracker([radar]);
+    const edge: Detection = {
+      sensorId: "r1",
+      t: T0,
+      rangeM: 2_990_000,
+      azimuthRad: 0.5,
+      elevationRad: 0.2,
+      rangeRateMps: 3000,
+    };
+    tracker.processScan("r1", T0, [edge]);
+    for (let k = 1; k <= 200; k++) tracker.processScan("r1", T0 + 5 * k, []);
+    const [first] = tracker.tracks();
+    expect(first?.status).toBe("deleted");
+    expect(first?.deletedReason).toMatch(/^tentative: /);
+    expect(tracker.liveTracks()).toHaveLength(0);
+  });
+});
+
 describe("MultiTargetTracker input checks", () => {
   it("rejects unknown sensors and scans going back in time", () => {
     const tracker = new MultiTargetTracker([radar]);

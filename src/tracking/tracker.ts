@@ -253,9 +253,11 @@ export class MultiTargetTracker {
       this.end(track, "prediction failed", result);
       return;
     }
-    if (track.status === "confirmed" && !hit) {
+    // Tentative tracks too: one that has left every field of regard never meets an in-view miss, so
+    // without this it would be predicted from an ever older state for the rest of the run.
+    if (!hit) {
       const why = this.parts.deleter.reason(track, track.pred, stateHeight(track.pred.x));
-      if (why) this.end(track, why, result);
+      if (why) this.end(track, track.status === "tentative" ? `tentative: ${why}` : why, result);
     }
   }
 

@@ -1,0 +1,318 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Item } from "../model/item.ts";
+import {
+  buildChain,
+  CHAIN,
+  type Chain,
+  LIMITS,
+  markingFor,
+  PARTY_OF,
+  rokReport,
+  rokTrack,
+} from "./chain.fixture.ts";
+import { openEnvelope, relayEnvelope, sealEnvelope } from "./envelope.ts";
+import { makeRelease, type ReleaseBytes, signBatch, signReport } from "./originator.ts";
+import type { Opened, OpenResult, OriginatorProof } from "./schema.ts";
+
+const T0 = Date.parse("2024-12-17T23:27:31Z");
+const ORIGIN = "ROK_KTMO_CELL";
+const DEST = "JSDF";
+
+let chain: Chain;
+beforeEach(async () => {
+  chain = await buildChain(T0);
+});
+
+function keysOf(node: string) {
+  const k = chain.keys.get(node);
+  if (!k) throw new Error(node);
+  return k;
+}
+
+async function trackRelease(item: Item = rokTrack(), at = T0) {
+  const release = makeRelease({ origin: ORIGIN, dest: DEST, item, releasedAt: at });
+  const [proof] = await signBatch(keysOf(ORIGIN), {
+    batchId: "b1",
+    windowStart: at,
+    releases: [release.bytes],
+  });
+  if (!proof) throw new Error("no proof");
+  return { release, proof: proof as OriginatorProof };
+}
+
+async function reportRelease(at = T0) {
+  const release = makeRelease({ origin: ORIGIN, dest: DEST, item: rokReport(), releasedAt: at });
+  return { release, proof: (await signReport(keysOf(ORIGIN), release.bytes)) as OriginatorProof };
+}
+
+/** Seals from chain[i] to chain[i+1]. */
+function seal(from: string, to: string, release: ReleaseBytes, proof: OriginatorProof, now = T0) {
+  const recipient = chain.peers.get(to);
+  if (!recipient) throw new Error(to);
+  return sealEnvelope({
+    channel: chain.channel(from, to),
+    release,
+    proof,
+    marking: markingFor(PARTY_OF[to] ?? "", release.release.item.label),
+    recipient,
+    now,
+  });
+}
+
+function expectOk(r: OpenResult): Opened {
+  if (!r.ok) throw new Error(`${r.reason}: ${r.detail}`);
+  return r;
+}
+
+function expectReason(r: OpenResult, reason: string) {
+  expect(r.ok ? "accepted" : `${r.reason}`).toBe(reason);
+}
+
+/** Carries a release from the originator to JSDF, opening and relaying at every hop. */
+async function carry(release: ReleaseBytes, proof: OriginatorProof) {
+  let wire = await seal(CHAIN[0], CHAIN[1], release, proof);
+  const opened: Opened[] = [];
+  for (let i = 1; i < CHAIN.length; i++) {
+    const node = CHAIN[i] as string;
+    const r = expectOk(await openEnvelope(chain.receiver(node), wire, T0 + i));
+    opened.push(r);
+    const next = CHAIN[i + 1];
+    if (next === undefined) break;
+    expect(r.final).toBe(false);
+    const recipient = chain.peers.get(next);
+    if (!recipient) throw new Error(next);
+    wire = await relayEnvelope(r, {
+      channel: chain.channel(node, next),
+      marking: markingFor(PARTY_OF[next] ?? "", r.item.label),
+      recipient,
+      now: T0 + i,
+    });
+  }
+  return opened;
+}
+
+describe("round trip through the US hub", () => {
+  it("carries a batch-signed track from ROK to JSDF with the originator's signature intact", async () => {
+    const { release, proof } = await trackRelease();
+    const opened = await carry(release, proof);
+    const last = opened[opened.length - 1] as Opened;
+    expect(last.final).toBe(true);
+    expect(last.originator).toBe(ORIGIN);
+    expect(last.item).toEqual(release.release.item);
+    expect(last.releaseBytes.equals(release.bytes)).toBe(true);
+    expect(last.envelope.marking.party).toBe("JPN");
+    expect(opened.map((o) => o.envelope.from)).toEqual(CHAIN.slice(0, -1));
+  });
+
+  it("carries a report with its own JWS, each hop encrypting to the next node's X25519 key", async () => {
+    const { release, proof } = await reportRelease();
+    const opened = await carry(release, proof);
+    const last = opened[opened.length - 1] as Opened;
+    expect(last.final).toBe(true);
+    expect(last.item).toEqual(rokReport());
+    expect(last.envelope.payload.split(".")[1]).not.toBe(""); // a wrapped key: ECDH-ES+A256KW
+  });
+});
+
+describe("attacks are rejected with a reason", () => {
+  it("REPLAY: the same envelope twice", async () => {
+    const { release, proof } = await trackRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    expectOk(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0));
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0), "REPLAY");
+  });
+
+  it("REORDERED: an earlier envelope after a later one", async () => {
+    const a = await trackRelease();
+    const b = await trackRelease();
+    const first = await seal(ORIGIN, CHAIN[1], a.release, a.proof);
+    const second = await seal(ORIGIN, CHAIN[1], b.release, b.proof);
+    expectOk(await openEnvelope(chain.receiver(CHAIN[1]), second, T0));
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), first, T0), "REORDERED");
+  });
+
+  it("REPLAY end to end: a relay re-wrapping an accepted release in a fresh envelope", async () => {
+    const { release, proof } = await trackRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    const r = expectOk(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0));
+    const hop = { channel: chain.channel(CHAIN[1], CHAIN[2]), recipient: peer(CHAIN[2]), now: T0 };
+    const marking = markingFor("USA", r.item.label);
+    expectOk(await openEnvelope(chain.receiver(CHAIN[2]), await relayEnvelope(r, { ...hop, marking }), T0));
+    const again = await relayEnvelope(r, { ...hop, marking });
+    expectReason(await openEnvelope(chain.receiver(CHAIN[2]), again, T0), "REPLAY");
+  });
+
+  it("BAD_ORIGINATOR_SIGNATURE: a batch signed by another node's key", async () => {
+    const release = makeRelease({ origin: ORIGIN, dest: DEST, item: rokTrack(), releasedAt: T0 });
+    const forger = { ...keysOf(CHAIN[1]), node: ORIGIN }; // USFK's key, claiming to be ROK
+    const [proof] = await signBatch(forger, { batchId: "f", windowStart: T0, releases: [release.bytes] });
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof as OriginatorProof);
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0), "BAD_ORIGINATOR_SIGNATURE");
+  });
+
+  it("BAD_ORIGINATOR_SIGNATURE: a hop that changes one byte of the item and MACs it honestly", async () => {
+    const { release, proof } = await trackRelease();
+    const text = release.bytes.toString("utf8").replace('"apogeeKm":6000', '"apogeeKm":6001');
+    expect(text).not.toBe(release.bytes.toString("utf8"));
+    const forged = { release: release.release, bytes: Buffer.from(text) };
+    const wire = await seal(ORIGIN, CHAIN[1], forged, proof);
+    const r = await openEnvelope(chain.receiver(CHAIN[1]), wire, T0);
+    expectReason(r, "BAD_ORIGINATOR_SIGNATURE");
+    if (!r.ok) expect(r.detail).toMatch(/another root/);
+  });
+
+  it("BAD_ORIGINATOR_SIGNATURE: a report whose signature belongs to another release", async () => {
+    const a = await reportRelease();
+    const b = await reportRelease(); // same item, another nonce: another release
+    const wire = await seal(ORIGIN, CHAIN[1], b.release, a.proof);
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0), "BAD_ORIGINATOR_SIGNATURE");
+  });
+
+  it("BAD_HOP_MAC: an envelope MACed under another link's key", async () => {
+    const { release, proof } = await trackRelease();
+    // USFK's channel to the hub, delivered to the hub claiming to come from... the hub's other neighbour.
+    const wire = await seal(CHAIN[1], CHAIN[2], release, proof);
+    const body = JSON.parse(Buffer.from(wire.split(".")[1] ?? "", "base64url").toString());
+    body.from = CHAIN[3];
+    body.link = chain.channel(CHAIN[2], CHAIN[3]).link;
+    const parts = wire.split(".");
+    const tampered = `${parts[0]}.${Buffer.from(JSON.stringify(body)).toString("base64url")}.${parts[2]}`;
+    expectReason(await openEnvelope(chain.receiver(CHAIN[2]), tampered, T0), "BAD_HOP_MAC");
+  });
+
+  it("RELABELLED: the envelope shows another label than the one signed", async () => {
+    const { release, proof } = await trackRelease();
+    const item = release.release.item;
+    const relabelled: Item = { ...item, label: { ...item.label, topics: ["missile-warning", "cyber"] } };
+    const shown = { release: { ...release.release, item: relabelled }, bytes: release.bytes };
+    const r = await openEnvelope(chain.receiver(CHAIN[1]), await seal(ORIGIN, CHAIN[1], shown, proof), T0);
+    expectReason(r, "RELABELLED");
+    if (!r.ok) expect(r.detail).toMatch(/topics/);
+  });
+
+  it("DOWNGRADED: a marking below the grade the correspondence requires", async () => {
+    const { release, proof } = await trackRelease();
+    const wire = await sealEnvelope({
+      channel: chain.channel(ORIGIN, CHAIN[1]),
+      release,
+      proof,
+      marking: {
+        party: "USA",
+        level: "C",
+        native: "CONFIDENTIAL",
+        banner: "CONFIDENTIAL//REL TO USA, JPN, KOR",
+      },
+      recipient: peer(CHAIN[1]),
+      now: T0,
+    });
+    const r = await openEnvelope(chain.receiver(CHAIN[1]), wire, T0);
+    expectReason(r, "DOWNGRADED");
+    if (!r.ok) expect(r.detail).toMatch(/rank 1.*rank 2/);
+  });
+
+  it("DOWNGRADED: a caveat dropped from the label, or REL TO dropped from the banner", async () => {
+    const orcon = rokTrack();
+    const item = { ...orcon, label: { ...orcon.label, caveats: ["ORCON" as const] } };
+    const { release, proof } = await trackRelease(item);
+    const dropped = { ...item, label: { ...item.label, caveats: [] } };
+    const shown = { release: { ...release.release, item: dropped }, bytes: release.bytes };
+    expectReason(
+      await openEnvelope(chain.receiver(CHAIN[1]), await seal(ORIGIN, CHAIN[1], shown, proof), T0),
+      "DOWNGRADED",
+    );
+    const marking = { ...markingFor("USA", item.label), banner: "SECRET" };
+    const wire = await sealEnvelope({
+      channel: chain.channel(ORIGIN, CHAIN[1]),
+      release,
+      proof,
+      marking,
+      recipient: peer(CHAIN[1]),
+      now: T0,
+    });
+    const r = await openEnvelope(chain.receiver(CHAIN[1]), wire, T0);
+    expectReason(r, "DOWNGRADED");
+    if (!r.ok) expect(r.detail).toMatch(/REL TO/);
+  });
+
+  it("WRONG_RECIPIENT: an envelope for USFK delivered to the hub", async () => {
+    const { release, proof } = await trackRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    expectReason(await openEnvelope(chain.receiver(CHAIN[2]), wire, T0), "WRONG_RECIPIENT");
+  });
+
+  it("WRONG_RECIPIENT: a release signed for JSDF redirected elsewhere", async () => {
+    const release = makeRelease({ origin: ORIGIN, dest: DEST, item: rokTrack(), releasedAt: T0 });
+    const [proof] = await signBatch(keysOf(ORIGIN), {
+      batchId: "x",
+      windowStart: T0,
+      releases: [release.bytes],
+    });
+    const redirected = { release: { ...release.release, dest: "USFJ_C4I" }, bytes: release.bytes };
+    const wire = await seal(ORIGIN, CHAIN[1], redirected, proof as OriginatorProof);
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0), "WRONG_RECIPIENT");
+  });
+
+  it("UNKNOWN_SENDER: an envelope from a node outside the key ring", async () => {
+    // A rogue cannot complete a handshake (see channel.test.ts), so it can only claim a sender name.
+    const { release, proof } = await trackRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    const p = wire.split(".");
+    const body = JSON.parse(Buffer.from(p[1] ?? "", "base64url").toString());
+    const forged = `${p[0]}.${Buffer.from(JSON.stringify({ ...body, from: "ROGUE" })).toString("base64url")}.${p[2]}`;
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), forged, T0), "UNKNOWN_SENDER");
+  });
+
+  it("WRONG_LINK: an envelope naming another link than its sender's", async () => {
+    const { release, proof } = await trackRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    const p = wire.split(".");
+    const body = JSON.parse(Buffer.from(p[1] ?? "", "base64url").toString());
+    const other = `${p[0]}.${Buffer.from(JSON.stringify({ ...body, link: "JSDF~ROK_KTMO_CELL" })).toString("base64url")}.${p[2]}`;
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), other, T0), "WRONG_LINK");
+  });
+
+  it("STALE: an envelope older than the age limit", async () => {
+    const { release, proof } = await trackRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0 + LIMITS.maxAgeMs + 1), "STALE");
+  });
+
+  it("STALE: a fresh envelope around a release older than the age limit", async () => {
+    const { release, proof } = await trackRelease(rokTrack(), T0 - LIMITS.maxAgeMs - 1);
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    const r = await openEnvelope(chain.receiver(CHAIN[1]), wire, T0);
+    expectReason(r, "STALE");
+    if (!r.ok) expect(r.detail).toMatch(/release/);
+  });
+
+  it("UNDECRYPTABLE: a report encrypted to another node's key", async () => {
+    const { release, proof } = await reportRelease();
+    const wire = await sealEnvelope({
+      channel: chain.channel(ORIGIN, CHAIN[1]),
+      release,
+      proof,
+      marking: markingFor("USA", release.release.item.label),
+      recipient: { ...peer(CHAIN[2]), node: CHAIN[1] }, // the hub's X25519 key under USFK's name
+      now: T0,
+    });
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0), "UNDECRYPTABLE");
+  });
+
+  it("MALFORMED: not an envelope", async () => {
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), "hello", T0), "MALFORMED");
+  });
+
+  it("a rejected envelope does not advance the channel: the genuine one is still accepted after it", async () => {
+    const { release, proof } = await trackRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    const flipped = `${wire.slice(0, -2)}${wire.endsWith("A") ? "B" : "A"}${wire.slice(-1)}`;
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), flipped, T0), "BAD_HOP_MAC");
+    expectOk(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0));
+  });
+});
+
+function peer(node: string | undefined) {
+  const p = node === undefined ? undefined : chain.peers.get(node);
+  if (!p) throw new Error(`${node}`);
+  return p;
+}

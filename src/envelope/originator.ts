@@ -1,0 +1,235 @@
+/**
+ * Originator proofs, which survive every relay. A report carries its own detached JWS (EdDSA). Tracks are
+ * signed in batches: the originator gathers releases over a short window, signs the Merkle root once
+ * (a compact JWS over the batch header), and each track carries its leaf index and audit path; a receiver
+ * verifies each batch header once and caches it, so a batch costs one Ed25519 verification per receiver.
+ */
+import { randomBytes } from "node:crypto";
+import { CompactSign, compactVerify, FlattenedSign, flattenedVerify } from "jose";
+import type { KeyRing, NodeKeys, PeerKeys } from "../keys/node-keys.ts";
+import { okpThumbprint } from "../keys/node-keys.ts";
+import type { Item } from "../model/item.ts";
+import { canonicalBytes, strictBase64url } from "./canonical.ts";
+import { buildMerkleTree, leafHash, rootFromInclusionProof } from "./merkle.ts";
+import {
+  BatchHeader,
+  type BatchHeader as BatchHeaderT,
+  type BatchProof,
+  type OriginatorProof,
+  type Release,
+  type ReportProof,
+} from "./schema.ts";
+
+/** JWS `typ` of a report's detached signature. */
+export const RELEASE_TYP = "triwatch-release+jws";
+/** JWS `typ` of a batch header. */
+export const BATCH_TYP = "triwatch-batch+jws";
+
+/** A release ready to send: the statement and its exact canonical bytes. */
+export interface ReleaseBytes {
+  readonly release: Release;
+  readonly bytes: Buffer;
+}
+
+/** Builds the statement an originator signs for one recipient, from the sanitised item. */
+export function makeRelease(args: {
+  origin: string;
+  dest: string;
+  item: Item;
+  releasedAt: number;
+  nonce?: string;
+}): ReleaseBytes {
+  const release: Release = {
+    v: 1,
+    origin: args.origin,
+    dest: args.dest,
+    releasedAt: args.releasedAt,
+    nonce: args.nonce ?? randomBytes(16).toString("base64url"),
+    item: args.item,
+  };
+  return { release, bytes: canonicalBytes(release) };
+}
+
+function kidOf(keys: NodeKeys): string {
+  const jwk = keys.sign.publicKey.export({ format: "jwk" });
+  return okpThumbprint({ crv: String(jwk.crv), x: String(jwk.x) });
+}
+
+/** Signs one release as a report: a flattened EdDSA JWS whose payload (the release bytes) travels apart. */
+export async function signReport(keys: NodeKeys, releaseBytes: Uint8Array): Promise<ReportProof> {
+  const jws = await new FlattenedSign(releaseBytes)
+    .setProtectedHeader({ alg: "EdDSA", kid: kidOf(keys), typ: RELEASE_TYP })
+    .sign(keys.sign.privateKey);
+  return { kind: "jws", protected: jws.protected ?? "", signature: jws.signature };
+}
+
+/**
+ * Signs a batch of releases: one Merkle tree, one EdDSA signature over its header, one proof per release
+ * in input order. `batchId` must be unique per originator; `windowStart` is when the window opened.
+ */
+export async function signBatch(
+  keys: NodeKeys,
+  batch: { batchId: string; windowStart: number; releases: readonly Uint8Array[] },
+): Promise<BatchProof[]> {
+  const tree = buildMerkleTree(batch.releases.map((r) => leafHash(r)));
+  const header: BatchHeaderT = {
+    typ: "triwatch-batch",
+    root: tree.root.toString("base64url"),
+    batchId: batch.batchId,
+    origin: keys.node,
+    count: tree.size,
+    windowStart: batch.windowStart,
+  };
+  const compact = await new CompactSign(canonicalBytes(header))
+    .setProtectedHeader({ alg: "EdDSA", kid: kidOf(keys), typ: BATCH_TYP })
+    .sign(keys.sign.privateKey);
+  return batch.releases.map((_, index) => ({
+    kind: "batch",
+    header: compact,
+    index,
+    path: tree.proof(index).map((h) => h.toString("base64url")),
+  }));
+}
+
+/**
+ * Gathers releases for one batch. Pure bookkeeping: the caller passes the time, and flushes when `due`
+ * says so (or from a timer at `closesAt`). The window bounds the latency batching adds; `maxItems`
+ * bounds the tree, so audit paths stay short.
+ */
+export class BatchWindow {
+  #items: Uint8Array[] = [];
+  #start = 0;
+  constructor(readonly options: { windowMs: number; maxItems: number }) {}
+
+  /** Adds a release; returns true when the batch should now be signed. */
+  add(release: Uint8Array, now: number): boolean {
+    if (this.#items.length === 0) this.#start = now;
+    this.#items.push(release);
+    return this.due(now);
+  }
+  /** Whether the window has run its time or filled up. */
+  due(now: number): boolean {
+    return (
+      this.#items.length > 0 &&
+      (this.#items.length >= this.options.maxItems || now - this.#start >= this.options.windowMs)
+    );
+  }
+  /** When the open window closes, or null if nothing is waiting. */
+  closesAt(): number | null {
+    return this.#items.length === 0 ? null : this.#start + this.options.windowMs;
+  }
+  /** Empties the window and returns its contents. */
+  take(): { windowStart: number; releases: Uint8Array[] } {
+    const out = { windowStart: this.#start, releases: this.#items };
+    this.#items = [];
+    return out;
+  }
+}
+
+function headerProblem(
+  header: { typ?: string | undefined; kid?: string | undefined } | undefined,
+  typ: string,
+  peer: PeerKeys,
+): string | null {
+  if (header?.typ !== typ) return `JWS typ ${header?.typ} is not ${typ}`;
+  if (header.kid !== peer.signKid) return `JWS kid ${header.kid} is not ${peer.node}'s key`;
+  return null;
+}
+
+/** Why an originator proof failed (the detail for BAD_ORIGINATOR_SIGNATURE), or null when it holds. */
+export type ProofCheck = null | string;
+
+/**
+ * Verifies originator proofs against the key ring, caching verified batch headers (bounded, oldest
+ * first out). A header that failed is not cached, so a forged one cannot poison the cache.
+ */
+export class OriginatorVerifier {
+  #batches = new Map<string, { header: BatchHeaderT; root: Buffer }>();
+  #signatureChecks = 0;
+  constructor(
+    readonly ring: KeyRing,
+    readonly options: { maxCachedBatches: number } = { maxCachedBatches: 4096 },
+  ) {}
+
+  /** Ed25519 verifications made so far (a batch should cost one per receiver, whatever its size). */
+  get signatureChecks(): number {
+    return this.#signatureChecks;
+  }
+
+  /** Checks that `origin`'s key signed `releaseBytes`, by either kind of proof. */
+  async verify(releaseBytes: Uint8Array, origin: string, proof: OriginatorProof): Promise<ProofCheck> {
+    const peer = this.ring.get(origin);
+    if (!peer) return `no key for originator ${origin}`;
+    return proof.kind === "jws"
+      ? this.#verifyReport(releaseBytes, peer, proof)
+      : this.#verifyBatch(releaseBytes, peer, proof);
+  }
+
+  async #verifyReport(releaseBytes: Uint8Array, peer: PeerKeys, proof: ReportProof): Promise<ProofCheck> {
+    if (strictBase64url(proof.signature, 64) === null)
+      return "signature is not 64 bytes of canonical base64url";
+    this.#signatureChecks += 1;
+    try {
+      const r = await flattenedVerify(
+        {
+          protected: proof.protected,
+          signature: proof.signature,
+          payload: Buffer.from(releaseBytes).toString("base64url"),
+        },
+        peer.sign,
+        { algorithms: ["EdDSA"] },
+      );
+      return headerProblem(r.protectedHeader, RELEASE_TYP, peer);
+    } catch (e) {
+      return `JWS: ${(e as Error).message}`;
+    }
+  }
+
+  async #verifyBatch(releaseBytes: Uint8Array, peer: PeerKeys, proof: BatchProof): Promise<ProofCheck> {
+    let entry = this.#batches.get(proof.header);
+    if (!entry) {
+      const checked = await this.#verifyHeader(proof.header, peer);
+      if (typeof checked === "string") return checked;
+      entry = checked;
+      if (this.#batches.size >= this.options.maxCachedBatches) {
+        const oldest = this.#batches.keys().next();
+        if (!oldest.done) this.#batches.delete(oldest.value);
+      }
+      this.#batches.set(proof.header, entry);
+    }
+    if (entry.header.origin !== peer.node) return `batch signed by ${entry.header.origin}, not ${peer.node}`;
+    const path: Buffer[] = [];
+    for (const p of proof.path) {
+      const h = strictBase64url(p, 32);
+      if (!h) return "audit path entry is not a canonical SHA-256 hash";
+      path.push(h);
+    }
+    const root = rootFromInclusionProof(leafHash(releaseBytes), proof.index, entry.header.count, path);
+    if (!root) return `audit path does not fit leaf ${proof.index} of ${entry.header.count}`;
+    if (!root.equals(entry.root)) return "audit path leads to another root";
+    return null;
+  }
+
+  async #verifyHeader(
+    compact: string,
+    peer: PeerKeys,
+  ): Promise<{ header: BatchHeaderT; root: Buffer } | string> {
+    const parts = compact.split(".");
+    if (parts[2] === undefined || strictBase64url(parts[2], 64) === null) {
+      return "batch signature is not 64 bytes of canonical base64url";
+    }
+    this.#signatureChecks += 1;
+    try {
+      const r = await compactVerify(compact, peer.sign, { algorithms: ["EdDSA"] });
+      const problem = headerProblem(r.protectedHeader, BATCH_TYP, peer);
+      if (problem) return problem;
+      const header = BatchHeader.safeParse(JSON.parse(Buffer.from(r.payload).toString("utf8")));
+      if (!header.success) return "batch header does not match its schema";
+      const root = strictBase64url(header.data.root, 32);
+      if (!root) return "batch root is not canonical base64url";
+      return { header: header.data, root };
+    } catch (e) {
+      return `batch JWS: ${(e as Error).message}`;
+    }
+  }
+}

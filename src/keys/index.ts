@@ -1,0 +1,31 @@
+/** Node key material: generation, JWK bundles for the topology, and key files. */
+export {
+  initNodeKeys,
+  type KeyFileProblem,
+  privateKeyPath,
+  publicKeyPath,
+  readNodeKeys,
+  readPublicBundle,
+  readPublicBundles,
+  writeNodeKeys,
+} from "./files.ts";
+export {
+  Ed25519PublicJwk,
+  generateNodeKeys,
+  type KeyPair,
+  type KeyProblem,
+  type KeyRing,
+  keyRingFromBundles,
+  NodeId,
+  type NodeKeys,
+  nodeKeysFromFile,
+  okpThumbprint,
+  type PeerKeys,
+  PrivateKeyFile,
+  PublicKeyBundle,
+  peerKeysFromBundle,
+  peerKeysOf,
+  privateKeyFile,
+  publicBundle,
+  X25519PublicJwk,
+} from "./node-keys.ts";

@@ -47,11 +47,13 @@ export function treeHeadOf(log: MerkleLog, logId: string, at: number): TreeHead 
   return TreeHead.parse({ logId, treeSize: log.size, rootHash: toBase64(log.root()), timestamp: isoUtc(at) });
 }
 
+const CONTEXT_BYTES = new TextEncoder().encode(TREE_HEAD_CONTEXT);
+
 /** The bytes a tree-head signature covers. */
 export function treeHeadSigningBytes(head: TreeHead): Uint8Array {
   const { logId, treeSize, rootHash, timestamp } = head;
   const body = canonicalBytes({ logId, rootHash, timestamp, treeSize });
-  const prefix = new TextEncoder().encode(TREE_HEAD_CONTEXT);
+  const prefix = CONTEXT_BYTES;
   const out = new Uint8Array(prefix.length + body.length);
   out.set(prefix);
   out.set(body, prefix.length);

@@ -20,8 +20,14 @@ export function splitPoint(n: number): number {
   return 2 ** (31 - Math.clz32(n - 1));
 }
 
+// Bit operations are exact up to 2^30; beyond that the same questions are asked arithmetically.
 function isPowerOfTwo(n: number): boolean {
-  return n >= 1 && 2 ** Math.round(Math.log2(n)) === n;
+  if (n <= 0x40000000) return n >= 1 && (n & (n - 1)) === 0;
+  return 2 ** Math.round(Math.log2(n)) === n;
+}
+
+function log2(powerOfTwo: number): number {
+  return powerOfTwo <= 0x40000000 ? 31 - Math.clz32(powerOfTwo) : Math.round(Math.log2(powerOfTwo));
 }
 
 function copy(hash: Uint8Array): Uint8Array {
@@ -139,7 +145,7 @@ export class MerkleLog {
     const n = hi - lo;
     if (n === 1) return this.#leaves.get(lo);
     if (isPowerOfTwo(n) && lo % n === 0) {
-      const level = this.#levels[Math.log2(n) - 1];
+      const level = this.#levels[log2(n) - 1];
       if (level && lo / n < level.length) return level.at(lo / n);
     }
     const k = splitPoint(n);

@@ -10,7 +10,7 @@ function leafHashStoreContract(name: string, make: () => LeafHashStore): void {
       const store = make();
       expect(store.size()).toBe(0);
       const hashes = Array.from({ length: 3000 }, (_, i) => leafHash(new Uint8Array([i & 255, i >> 8])));
-      hashes.forEach((h, i) => expect(store.append(h)).toBe(i));
+      for (const [i, h] of hashes.entries()) expect(store.append(h)).toBe(i);
       expect(store.size()).toBe(3000);
       for (const i of [0, 1, 1023, 1024, 2999])
         expect(toHex(store.get(i))).toBe(toHex(hashes[i] as Uint8Array));

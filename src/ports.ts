@@ -2,6 +2,24 @@
  * Ports: the small interfaces that runtime code depends on and adapters implement. Each port has one
  * shared contract suite under `src/adapters/` that every implementation passes.
  */
+import type { Item } from "./model/item.ts";
+import type {
+  AgreementEventRecord,
+  AlertFilter,
+  AlertRecord,
+  AuditLeaf,
+  DecisionFilter,
+  DecisionRecord,
+  EpochMs,
+  InboxDelivery,
+  ItemMeta,
+  OutboxEntry,
+  PendingOutbox,
+  StoredItem,
+  TimeRange,
+  TrackStateRecord,
+  TreeHeadRecord,
+} from "./model/store-records.ts";
 import type { Topology } from "./model/topology.ts";
 
 // ── Transport ────────────────────────────────────────────────────────────────────────────────────────
@@ -93,3 +111,105 @@ export class TransportError extends Error {
   }
 }
 // ── end Transport ────────────────────────────────────────────────────────────────────────────────────
+
+// ── Store ────────────────────────────────────────────────────────────────────────────────────────────
+// What a node keeps. Times are epoch milliseconds (see `src/model/store-records.ts`). Every record is
+// parsed with its schema at the port; bad input fails with StoreError INVALID_RECORD naming the field.
+// Writes that may be repeated (redelivery, restart) are idempotent and say whether they were new.
+// Exactly once to the application: `receiveItem` records the envelope id and the item in one
+// transaction, so a redelivered envelope is a "duplicate"; the runtime hands over `undeliveredItems()`
+// and calls `markDelivered` after acting, so an outage between storing and acting loses nothing (the
+// action must itself be idempotent, as `putAlert` is). The outbox keeps reports until acknowledged.
+
+/** A node's storage: items, track histories, decisions, audit log, tree heads, agreement events, alerts. */
+export interface Store {
+  /** Brings the schema to the latest version; safe to call again and from several processes. */
+  migrate(): Promise<void>;
+  /** Releases connections or the embedded database; later calls fail with CLOSED. */
+  close(): Promise<void>;
+
+  /** Stores an item unless its id is already stored (the first version is kept). */
+  putItem(item: Item, meta: ItemMeta): Promise<"stored" | "duplicate">;
+  /** The item with this id, or undefined. */
+  getItem(id: string): Promise<StoredItem | undefined>;
+
+  /** Records one received envelope id; "duplicate" if it was received before. */
+  markReceived(envelopeId: string, receivedAt: EpochMs): Promise<"new" | "duplicate">;
+  /**
+   * Records the envelope and stores its item in one transaction. "duplicate" if the envelope was received
+   * before or the item id is already stored (the receipt is still recorded); only "stored" items are
+   * queued for the application.
+   */
+  receiveItem(envelopeId: string, item: Item, meta: ItemMeta): Promise<"stored" | "duplicate">;
+  /** Stored received items not yet handed to the application, oldest first. */
+  undeliveredItems(limit?: number): Promise<InboxDelivery[]>;
+  /** Marks a received item as handed to the application. */
+  markDelivered(envelopeId: string, at: EpochMs): Promise<"delivered" | "already-delivered" | "unknown">;
+
+  /** Queues a report until the recipient acknowledges it; "duplicate" if the id is already queued. */
+  enqueueOutbox(entry: OutboxEntry): Promise<"queued" | "duplicate">;
+  /** Unacknowledged reports in the order queued, optionally for one recipient. */
+  pendingOutbox(options?: { recipient?: string; limit?: number }): Promise<PendingOutbox[]>;
+  /** Counts one sending attempt of a queued report. */
+  recordOutboxAttempt(id: string, at: EpochMs): Promise<void>;
+  /** Settles a report so that it is no longer pending. */
+  ackOutbox(id: string, ackedAt: EpochMs): Promise<"acked" | "already-acked" | "unknown">;
+
+  /** Appends one state to a track's history. */
+  appendTrackState(state: TrackStateRecord): Promise<void>;
+  /** Appends many states in one transaction. */
+  appendTrackStates(states: readonly TrackStateRecord[]): Promise<void>;
+  /** A track's states with from ≤ at < to, by time (ties in the order appended). */
+  trackHistory(trackId: string, range?: TimeRange): Promise<TrackStateRecord[]>;
+
+  /** Records a release decision; "duplicate" if its id is already recorded. */
+  recordDecision(record: DecisionRecord): Promise<"stored" | "duplicate">;
+  /** Decisions matching every given field, by time then id. */
+  listDecisions(filter?: DecisionFilter): Promise<DecisionRecord[]>;
+
+  /** Appends leaf `index`; it must equal the current size (AUDIT_INDEX_GAP / AUDIT_INDEX_TAKEN otherwise). */
+  appendAuditLeaf(index: number, bytes: Uint8Array, leafHash: Uint8Array): Promise<void>;
+  /** Appends consecutive leaves starting at `leaves[0].index`, all or none. */
+  appendAuditLeaves(leaves: readonly AuditLeaf[]): Promise<void>;
+  /** Leaves with from ≤ index < to, in order. */
+  auditLeaves(from: number, to: number): Promise<AuditLeaf[]>;
+  /** Number of leaves in the log. */
+  auditSize(): Promise<number>;
+
+  /** Keeps a signed tree head; heads that disagree for one size are all kept (evidence of a fork). */
+  putTreeHead(head: TreeHeadRecord): Promise<"stored" | "duplicate">;
+  /** A log's heads by tree size, then timestamp. */
+  treeHeads(logId: string): Promise<TreeHeadRecord[]>;
+
+  /** Records an agreement event; "duplicate" if one of that type at that time is recorded. */
+  recordAgreementEvent(record: AgreementEventRecord): Promise<"stored" | "duplicate">;
+  /** An agreement's recorded events by the time they happened. */
+  agreementEvents(agreementId: string): Promise<AgreementEventRecord[]>;
+
+  /** Stores an issued alert; "duplicate" if its id is already stored. */
+  putAlert(alert: AlertRecord): Promise<"stored" | "duplicate">;
+  /** Alerts matching every given field, by time sent then id. */
+  listAlerts(filter?: AlertFilter): Promise<AlertRecord[]>;
+}
+
+/** Stable codes of store failures. */
+export type StoreErrorCode =
+  | "INVALID_RECORD"
+  | "AUDIT_INDEX_GAP"
+  | "AUDIT_INDEX_TAKEN"
+  | "NOT_MIGRATED"
+  | "MIGRATION_MISMATCH"
+  | "UNAVAILABLE"
+  | "CLOSED";
+
+/** A refused or failed store operation, with a stable code. */
+export class StoreError extends Error {
+  /** Names the failure for callers that branch on it. */
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreError";
+    this.code = code;
+  }
+}
+// ── end Store ────────────────────────────────────────────────────────────────────────────────────────

@@ -39,6 +39,17 @@ describe("verifyLog", () => {
     expect(verifyLog(swapped, head, keys.publicKey)).toMatchObject({ ok: false, failure: "ROOT_MISMATCH" });
   });
 
+  it("checks every head a partner holds against one rebuild, naming the one that fails", () => {
+    const heads = [headOf(records.slice(0, 5)), headOf(records.slice(0, 13)), head];
+    expect(verifyLog(records, heads, keys.publicKey)).toEqual({ ok: true });
+    const changed = records.map((r, i) => (i === 8 ? { ...r, item: "edited" } : r));
+    expect(verifyLog(changed, heads, keys.publicKey)).toMatchObject({
+      ok: false,
+      failure: "ROOT_MISMATCH",
+      head: 1,
+    });
+  });
+
   it("refuses a head that does not verify before looking at records", () => {
     expect(verifyLog(records, { ...head, treeSize: 20 }, keys.publicKey)).toMatchObject({
       failure: "BAD_SIGNATURE",

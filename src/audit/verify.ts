@@ -27,23 +27,31 @@ export function logOfRecords(records: readonly AuditRecord[]): MerkleLog {
 }
 
 /**
- * Recomputes the log from `records` and compares it with a signed head: the first `treeSize` records
- * must rebuild its root exactly. A changed, dropped, inserted or reordered record fails with
- * ROOT_MISMATCH (or TOO_FEW_RECORDS); records beyond the head's size are not covered by it.
+ * Recomputes the log from `records` once and compares it with each signed head: the first `treeSize`
+ * records must rebuild that head's root exactly. A changed, dropped, inserted or reordered record fails
+ * with ROOT_MISMATCH (or TOO_FEW_RECORDS); records beyond a head's size are not covered by it. A failure
+ * names the index of the head it concerns.
  */
 export function verifyLog(
   records: readonly AuditRecord[],
-  head: SignedTreeHead,
+  heads: SignedTreeHead | readonly SignedTreeHead[],
   publicKey: KeyObject,
-): LogCheck {
-  const checked = verifyTreeHead(head, publicKey);
-  if (!checked.ok) return checked;
-  if (records.length < head.treeSize) {
-    return fail("TOO_FEW_RECORDS", `${records.length} records for a head of ${head.treeSize}`);
-  }
-  const root = logOfRecords(records.slice(0, head.treeSize)).root();
-  if (!equalBytes(root, checked.root)) {
-    return fail("ROOT_MISMATCH", `the records do not rebuild the root of ${head.logId}@${head.treeSize}`);
+): LogCheck & { head?: number } {
+  const list: readonly SignedTreeHead[] = Array.isArray(heads) ? heads : [heads as SignedTreeHead];
+  const log = logOfRecords(records);
+  for (const [i, head] of list.entries()) {
+    const checked = verifyTreeHead(head, publicKey);
+    if (!checked.ok) return { ...checked, head: i };
+    if (records.length < head.treeSize) {
+      return {
+        ...fail("TOO_FEW_RECORDS", `${records.length} records for a head of ${head.treeSize}`),
+        head: i,
+      };
+    }
+    if (!equalBytes(log.root(head.treeSize), checked.root)) {
+      const message = `the records do not rebuild the root of ${head.logId}@${head.treeSize}`;
+      return { ...fail("ROOT_MISMATCH", message), head: i };
+    }
   }
   return { ok: true };
 }

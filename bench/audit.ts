@@ -13,6 +13,12 @@ import { encodeRecord } from "../src/audit/record.ts";
 import { ed25519, sampleRecord } from "../src/audit/testing/fixtures.ts";
 import { MerkleLog } from "../src/audit/tree.ts";
 
+/** Microseconds per operation, CPU and wall. */
+interface PerOp {
+  cpuUs: number;
+  wallUs: number;
+}
+
 /** Wall and CPU milliseconds of one run of `fn`. */
 function time<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
   const cpu0 = process.cpuUsage();
@@ -65,7 +71,6 @@ export function benchAudit(size = 1_000_000) {
     for (let i = 0; i < HASHES; i++) h = nodeHash(h, b);
     return h;
   });
-  const hashUs = (hashing.cpuMs * 1000) / HASHES;
 
   // Leaves: a real record's canonical bytes with the index patched into the last bytes of the digest.
   const template = encodeRecord(sampleRecord(0));
@@ -140,26 +145,28 @@ export function benchAudit(size = 1_000_000) {
   const naive = time(() => naiveRoot(log, size));
   if (!equalBytes(naive.value, root)) throw new Error("naive root disagrees with the log");
 
+  const per = (t: { wallMs: number; cpuMs: number }, count: number): PerOp => ({
+    cpuUs: (t.cpuMs * 1000) / count,
+    wallUs: (t.wallMs * 1000) / count,
+  });
   return {
     size,
-    hashUs,
-    hashesPerSecond: 1e6 / hashUs,
+    hash: per(hashing, HASHES),
     recordsEncodedPerSecond: 20_000 / (encoding.cpuMs / 1000),
-    appends,
-    appendUs: (appends.cpuMs * 1000) / size,
+    append: per(appends, size),
     heapMb: memory.heapUsed / 2 ** 20,
     arrayBuffersMb: memory.arrayBuffers / 2 ** 20,
-    pastRootUs: (roots.cpuMs * 1000) / ROOTS,
-    currentRootUs: (currentRoot.cpuMs * 1000) / ROOTS,
-    signedHeadUs: (heads.cpuMs * 1000) / SIGNS,
-    signOnlyUs: (signOnly.cpuMs * 1000) / SIGNS,
-    headVerifyUs: (headChecks.cpuMs * 1000) / SIGNS,
-    inclusionGenUs: (inclusionGen.cpuMs * 1000) / PROOFS,
-    inclusionVerifyUs: (inclusionVerify.cpuMs * 1000) / PROOFS,
-    meanPathLength: inclusionGen.value.reduce((s, p) => s + p.length, 0) / PROOFS,
-    consistencyGenUs: (consistencyGen.cpuMs * 1000) / PROOFS,
-    consistencyVerifyUs: (consistencyVerify.cpuMs * 1000) / PROOFS,
-    naive,
+    currentRoot: per(currentRoot, ROOTS),
+    pastRoot: per(roots, ROOTS),
+    signedHead: per(heads, SIGNS),
+    signOnly: per(signOnly, SIGNS),
+    headVerify: per(headChecks, SIGNS),
+    inclusionGen: per(inclusionGen, PROOFS),
+    inclusionVerify: per(inclusionVerify, PROOFS),
+    meanPathLength: inclusionGen.value.reduce((sum, p) => sum + p.length, 0) / PROOFS,
+    consistencyGen: per(consistencyGen, PROOFS),
+    consistencyVerify: per(consistencyVerify, PROOFS),
+    naive: per(naive, 1),
   };
 }
 
@@ -167,35 +174,31 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = benchAudit();
   const f = (x: number, digits = 0) =>
     x.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  const inHashes = (us: number) => `${f(us / r.hashUs, 1)} node-hashes`;
-  console.log(`audit log, ${f(r.size)} leaves (CPU time per operation; wall time where it differs)`);
+  const op = (p: PerOp) =>
+    `${f(p.cpuUs, 2).padStart(8)} µs CPU ${f(p.wallUs, 2).padStart(8)} µs wall = ${f(p.cpuUs / r.hash.cpuUs, 1).padStart(5)} node hashes`;
+  console.log(`audit log at ${f(r.size)} leaves; per operation, CPU (process.cpuUsage) and wall time:`);
+  console.log(`  baseline SHA-256 node hash    ${op(r.hash)} (${f(1e6 / r.hash.cpuUs)}/CPU-s)`);
   console.log(
-    `  baseline: SHA-256 node hash ${f(r.hashUs, 2)} µs (${f(r.hashesPerSecond)}/s); record encoding ${f(r.recordsEncodedPerSecond)}/s`,
+    `  append (leaf hash + memo)     ${op(r.append)} (${f(1e6 / r.append.cpuUs)}/CPU-s, ${f(1e6 / r.append.wallUs)}/s wall)`,
+  );
+  console.log(`  root at the current size      ${op(r.currentRoot)}`);
+  console.log(`  root at a random past size    ${op(r.pastRoot)}`);
+  console.log(`  signed tree head (root, sign) ${op(r.signedHead)}`);
+  console.log(`    of which Ed25519 sign       ${op(r.signOnly)}`);
+  console.log(`  verify a signed tree head     ${op(r.headVerify)}`);
+  console.log(
+    `  inclusion proof, generate     ${op(r.inclusionGen)} (mean path ${f(r.meanPathLength, 1)} hashes)`,
+  );
+  console.log(`  inclusion proof, verify       ${op(r.inclusionVerify)}`);
+  console.log(`  consistency proof, generate   ${op(r.consistencyGen)}`);
+  console.log(`  consistency proof, verify     ${op(r.consistencyVerify)}`);
+  console.log(
+    `  baseline naive root (no memo) ${f(r.naive.cpuUs / 1000)} ms CPU, ${f(r.naive.wallUs / 1000)} ms wall = ${f(r.naive.cpuUs / r.hash.cpuUs)} node hashes`,
   );
   console.log(
-    `  append (leaf hash + memo)    ${f(r.appendUs, 2)} µs = ${inHashes(r.appendUs)}; ${f(1e6 / r.appendUs)}/s CPU, ${f(r.size / (r.appends.wallMs / 1000))}/s wall (${f(r.appends.wallMs)} ms for all)`,
+    `  memoised inclusion proof vs recomputing the root for it: ×${f(r.naive.cpuUs / r.inclusionGen.cpuUs)} (CPU)`,
   );
   console.log(
-    `  memory after appends         heap ${f(r.heapMb)} MB, array buffers ${f(r.arrayBuffersMb)} MB`,
-  );
-  console.log(`  root, current size           ${f(r.currentRootUs, 2)} µs = ${inHashes(r.currentRootUs)}`);
-  console.log(`  root, random past size       ${f(r.pastRootUs, 2)} µs = ${inHashes(r.pastRootUs)}`);
-  console.log(
-    `  signed tree head (root+sign) ${f(r.signedHeadUs, 1)} µs (Ed25519 sign alone ${f(r.signOnlyUs, 1)} µs); verify ${f(r.headVerifyUs, 1)} µs`,
-  );
-  console.log(
-    `  inclusion proof: generate    ${f(r.inclusionGenUs, 2)} µs = ${inHashes(r.inclusionGenUs)} (mean path ${f(r.meanPathLength, 1)} hashes)`,
-  );
-  console.log(
-    `  inclusion proof: verify      ${f(r.inclusionVerifyUs, 2)} µs = ${inHashes(r.inclusionVerifyUs)}`,
-  );
-  console.log(
-    `  consistency proof: generate  ${f(r.consistencyGenUs, 2)} µs = ${inHashes(r.consistencyGenUs)}`,
-  );
-  console.log(
-    `  consistency proof: verify    ${f(r.consistencyVerifyUs, 2)} µs = ${inHashes(r.consistencyVerifyUs)}`,
-  );
-  console.log(
-    `  baseline: naive root over all leaf hashes ${f(r.naive.cpuMs)} ms CPU (${f(r.naive.wallMs)} ms wall); memoised proof generation is ×${f((r.naive.cpuMs * 1000) / r.inclusionGenUs)} faster than recomputing per proof`,
+    `  memory after appends: heap ${f(r.heapMb)} MB, array buffers ${f(r.arrayBuffersMb)} MB; record encoding ${f(r.recordsEncodedPerSecond)}/CPU-s`,
   );
 }

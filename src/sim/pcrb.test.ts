@@ -1,0 +1,109 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../config/project.ts";
+import { geodeticToEcef } from "../geo/earth.ts";
+import type { Sensor } from "../model/sensing.ts";
+import {
+  ballisticGroundPoint,
+  groundPointJacobian,
+  groundRmsBound,
+  posteriorCrb,
+  sees,
+  truthVector,
+} from "./pcrb.ts";
+import { loadScenarioFile } from "./scenario-file.ts";
+import { flyScenario } from "./scenario-run.ts";
+import { loadSensorSetFile } from "./sensor-file.ts";
+import { observe } from "./sensors.ts";
+
+const parsed = loadScenarioFile(join(PROJECT_ROOT, "scenarios", "2017-08-29.yaml"));
+if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+const flown = flyScenario(parsed.value, "2017-08-29");
+if (!flown.ok) throw new Error(flown.errors.join("\n"));
+const missile = flown.value.objects[0];
+if (!missile) throw new Error("no missile");
+const rok = loadSensorSetFile(join(PROJECT_ROOT, "sensors", "rok.yaml"));
+if (!rok.ok) throw new Error(rok.errors.join("\n"));
+const radars: Sensor[] = rok.value.sensors;
+const t0 = missile.burnoutT + 5;
+const x0 = truthVector(missile, t0) as Float64Array;
+const trace3 = (P: Float64Array): number => (P[0] as number) + (P[7] as number) + (P[14] as number);
+
+describe("groundPointJacobian", () => {
+  it.each([1, -1] as const)("matches finite differences of the ground point (direction %i)", (dir) => {
+    const J = groundPointJacobian(x0, dir) as Float64Array;
+    const base = ballisticGroundPoint(x0, dir);
+    if (!base) throw new Error("no ground point");
+    const mPerDegLat = 111_000;
+    const mPerDegLon = 111_000 * Math.cos((base.latDeg * Math.PI) / 180);
+    for (let j = 0; j < 6; j++) {
+      const h = j < 3 ? 200 : 0.5;
+      const plus = Float64Array.from(x0);
+      const minus = Float64Array.from(x0);
+      plus[j] = (plus[j] as number) + h;
+      minus[j] = (minus[j] as number) - h;
+      const a = ballisticGroundPoint(plus, dir);
+      const b = ballisticGroundPoint(minus, dir);
+      if (!a || !b) throw new Error("no ground point");
+      const east = ((a.lonDeg - b.lonDeg) * mPerDegLon) / (2 * h);
+      const north = ((a.latDeg - b.latDeg) * mPerDegLat) / (2 * h);
+      const scale = Math.max(Math.abs(J[j] as number), Math.abs(J[6 + j] as number), 0.5);
+      expect(Math.abs(east - (J[j] as number)) / scale, `east/${j}`).toBeLessThan(0.03);
+      expect(Math.abs(north - (J[6 + j] as number)) / scale, `north/${j}`).toBeLessThan(0.03);
+    }
+  });
+});
+
+describe("posteriorCrb", () => {
+  const start = radars.find((s) => sees(s, missile, t0));
+  if (!start) throw new Error("no ROK radar sees the missile after burnout");
+  const phases = new Map(radars.map((s) => [s.id, t0]));
+  const times = [t0 + 10, t0 + 30, t0 + 60];
+  const bound = (extra: Partial<Parameters<typeof posteriorCrb>[0]> = {}) =>
+    posteriorCrb(
+      { object: missile, sensors: radars, scanPhase: phases, start: { sensorId: start.id, t: t0 }, ...extra },
+      times,
+    );
+
+  it("shrinks as scans accumulate and is tighter with Pd = 1 and with less process noise", () => {
+    const pd = bound();
+    expect(pd.map((s) => s.t)).toEqual(times);
+    const tr = pd.map((s) => trace3(s.P));
+    expect(tr[1] as number).toBeLessThan(tr[0] as number);
+    const one = bound({ detection: "one" });
+    const quiet = bound({ motion: { accelerationPsd: 1e-9 } });
+    for (let k = 0; k < times.length; k++) {
+      expect(trace3(one[k]?.P as Float64Array)).toBeLessThan(tr[k] as number);
+      expect(trace3(quiet[k]?.P as Float64Array)).toBeLessThan(tr[k] as number);
+    }
+    // One radar's range sigma is 20–30 m: after a minute of scans the position bound is well under it per axis.
+    expect(Math.sqrt(trace3(quiet[2]?.P as Float64Array) / 3)).toBeLessThan(30);
+  });
+
+  it("starts from a detection's worth of information: metres in range, km across", () => {
+    const [first] = posteriorCrb(
+      { object: missile, sensors: [start], scanPhase: new Map(), start: { sensorId: start.id, t: t0 } },
+      [t0],
+    );
+    const g = observe(
+      start.position,
+      geodeticToEcef(start.position),
+      [x0[0] as number, x0[1] as number, x0[2] as number],
+      [0, 0, 0],
+    );
+    const cross = g.rangeM * start.sigmaAzimuthRad;
+    expect(Math.sqrt(trace3(first?.P as Float64Array))).toBeGreaterThan(cross * 0.5);
+    expect(Math.sqrt(trace3(first?.P as Float64Array))).toBeLessThan(cross * 3);
+  });
+
+  it("maps to an impact-point bound that shrinks with time", () => {
+    const pd = bound();
+    const rmsAt = (k: number): number => {
+      const s = pd[k];
+      const x = truthVector(missile, s?.t ?? 0) as Float64Array;
+      return groundRmsBound(groundPointJacobian(x, 1) as Float64Array, s?.P as Float64Array);
+    };
+    expect(rmsAt(2)).toBeLessThan(rmsAt(0));
+    expect(rmsAt(2)).toBeGreaterThan(1);
+  });
+});

@@ -7,6 +7,8 @@ import { InputError } from "../config/files.ts";
 import { registerAgreements } from "./commands/agreements.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerPolicy } from "./commands/policy.ts";
+import { registerScenario } from "./commands/scenario.ts";
+import { registerTrack } from "./commands/track.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
 
 /** Builds the program with every command registered. */
@@ -19,6 +21,8 @@ export function buildProgram(io: CliIo): Command {
   registerDemo(program, io);
   registerAgreements(program, io);
   registerPolicy(program, io);
+  registerTrack(program, io);
+  registerScenario(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const sub of cmd.commands)

@@ -91,6 +91,9 @@ export function renderScenario(r: ScenarioResult): string {
   for (const n of r.nations)
     for (const o of n.objects) {
       const f = o.final;
+      // Launch point and class from 120 s into the coast: the final state may be in re-entry, where the
+      // drag-free back-propagation and the energy classifier no longer hold.
+      const c = o.afterCoastStart.find((x) => x.offsetS === 120)?.estimate ?? f;
       rows.push([
         n.nation,
         ...(objects.length > 1 ? [o.objectId] : []),
@@ -101,10 +104,10 @@ export function renderScenario(r: ScenarioResult): string {
         errs(o.afterFirstTrack),
         secs(o.coastTrackStartS),
         errs(o.afterCoastStart),
-        f ? km(f.launchErrorKm) : "–",
+        c ? km(c.launchErrorKm) : "–",
+        c ? `${c.class}${c.lofted ? " lofted" : ""}` : "–",
         f ? km(f.impactErrorKm, 2) : "–",
         f ? `${km(f.impactEllipse95Km.semiMajor, 2)} × ${km(f.impactEllipse95Km.semiMinor, 2)}` : "–",
-        f ? `${f.class}${f.lofted ? " lofted" : ""}` : "–",
       ]);
     }
   lines.push(
@@ -118,9 +121,9 @@ export function renderScenario(r: ScenarioResult): string {
         "coast track",
         "impact err +30/60/120 s",
         "launch err",
+        "class",
         "final impact err",
         "95 % ellipse",
-        "class",
       ],
       rows,
     ),
@@ -128,8 +131,10 @@ export function renderScenario(r: ScenarioResult): string {
   lines.push(
     "",
     "Times in s after launch; (rcvd) adds the sensor latency. Errors in km: impact error at 30/60/120 s after the",
-    "first confirmed track, and after the first confirmed track at or after burnout (coast track). The launch",
-    "point is a ballistic back-propagation (biased down-range by the powered ascent). --json adds the error timeline.",
+    "first confirmed track, and after the first confirmed track at or after burnout (coast track). Launch error",
+    "and class are taken 120 s after the coast track start; the launch point is a ballistic back-propagation,",
+    "offset along the track by the powered ascent (tens of km, behind the pad for these flights). Final: the",
+    "last track state on the object. --json adds the error timeline.",
   );
   const late = r.nations.filter((n) => n.lateScansDropped > 0);
   if (late.length > 0)

@@ -25,7 +25,7 @@ export type EpochMs = z.infer<typeof EpochMs>;
 const Id = z.string().min(1, "an id is not empty").max(512, "an id has at most 512 characters");
 
 /** Raw bytes (a `Uint8Array`; a Node `Buffer` is one). */
-export const Bytes = z.instanceof(Uint8Array, { message: "bytes are a Uint8Array" });
+export const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "bytes are a Uint8Array");
 
 /** A SHA-256 hash: exactly 32 bytes. */
 export const Hash32 = Bytes.refine((b) => b.length === 32, "a SHA-256 hash has 32 bytes");

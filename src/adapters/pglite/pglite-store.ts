@@ -1,0 +1,113 @@
+/**
+ * `Store` on PGlite, PostgreSQL compiled to WebAssembly and run in this process: the embedded default
+ * (one data directory per node, `./data/<node>/`, chosen by the runtime). PGlite has one connection;
+ * it queues statements and transactions itself, so concurrent calls are safe but run one at a time.
+ * Only one process may open a data directory at a time.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { StoreError } from "../../ports.ts";
+import type { Row, SqlClient, SqlQueries } from "../sql/client.ts";
+import { applyMigrations } from "../sql/migrations.ts";
+import { SqlStore } from "../sql/sql-store.ts";
+
+/** Where a PGlite store keeps its data. */
+export interface PgliteStoreOptions {
+  /** Data directory; absent: in memory (lost on close). */
+  dataDir?: string;
+  /**
+   * A data-directory dump (`PGlite.dumpDataDir`) to start from when the directory is new, instead of
+   * running initdb (about 4 s); tests use one to open a fresh store in well under a second.
+   */
+  template?: Blob;
+  /** Clock for migration stamps (epoch ms). */
+  now?: () => number;
+}
+
+function queries(db: PGlite | Transaction): SqlQueries {
+  return {
+    async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+      return (await db.query<Row>(sql, [...params])).rows;
+    },
+    async exec(script: string): Promise<void> {
+      await db.exec(script);
+    },
+  };
+}
+
+/** A `SqlClient` over one PGlite instance, started on first use. */
+class PgliteClient implements SqlClient {
+  readonly description: string;
+  readonly #options: PgliteStoreOptions;
+  #db: Promise<PGlite> | undefined;
+
+  /** `db`: an instance already started (otherwise one is started from `options` on first use). */
+  constructor(options: PgliteStoreOptions, db?: PGlite) {
+    this.#options = options;
+    this.#db = db && Promise.resolve(db);
+    this.description = options.dataDir ? `PGlite at ${options.dataDir}` : "PGlite in memory";
+  }
+
+  #open(): Promise<PGlite> {
+    this.#db ??= this.#start();
+    return this.#db;
+  }
+
+  async #start(): Promise<PGlite> {
+    const { dataDir, template } = this.#options;
+    // A template is only for a new directory: loading it over existing data would replace that data.
+    const fresh = dataDir === undefined || !existsSync(join(dataDir, "PG_VERSION"));
+    try {
+      return await PGlite.create({
+        ...(dataDir === undefined ? {} : { dataDir }),
+        ...(template !== undefined && fresh ? { loadDataDir: template } : {}),
+      });
+    } catch (e) {
+      throw new StoreError("UNAVAILABLE", `${this.description} could not be opened: ${String(e)}`, {
+        cause: e,
+      });
+    }
+  }
+
+  async query(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    return queries(await this.#open()).query(sql, params);
+  }
+
+  async exec(script: string): Promise<void> {
+    await queries(await this.#open()).exec(script);
+  }
+
+  async transaction<T>(fn: (tx: SqlQueries) => Promise<T>): Promise<T> {
+    const db = await this.#open();
+    return db.transaction((tx) => fn(queries(tx)));
+  }
+
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    if (db) await (await db).close();
+  }
+}
+
+/** The Store on embedded PGlite. */
+export class PgliteStore extends SqlStore {
+  constructor(options: PgliteStoreOptions = {}) {
+    super(new PgliteClient(options), options.now);
+  }
+}
+
+/**
+ * A dump of a freshly initialised PGlite data directory, for `PgliteStoreOptions.template`; with
+ * `migrated`, the schema is already at the latest version (migrations cost about a second under
+ * WebAssembly, so tests that do not test migration itself start from this).
+ */
+export async function pgliteTemplate(options: { migrated?: boolean } = {}): Promise<Blob> {
+  const db = await PGlite.create();
+  try {
+    if (options.migrated) await applyMigrations(new PgliteClient({}, db), Date.now());
+    return await db.dumpDataDir("none");
+  } finally {
+    await db.close();
+  }
+}

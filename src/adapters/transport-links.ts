@@ -4,6 +4,8 @@
  * they are single NATS tokens); the in-process adapter uses the same strings as keys.
  */
 import {
+  type Delivery,
+  type DeliveryHandler,
   type TrafficClass,
   TransportError,
   type TransportMessage,
@@ -110,5 +112,15 @@ export function checkMessage(message: TransportMessage): void {
   }
   for (const name of Object.keys(message.headers ?? {})) {
     if (/^(nats-|tw-)/i.test(name)) throw new TransportError("INVALID_MESSAGE", `header ${name} is reserved`);
+  }
+}
+
+/** Calls a handler; a failure leaves a report unacknowledged, so it is redelivered after the ack wait. */
+export function invokeHandler(handler: DeliveryHandler, delivery: Delivery): void {
+  try {
+    const result = handler(delivery);
+    if (result instanceof Promise) result.catch(() => {});
+  } catch {
+    // The handler's failure is the runtime's to report; the transport only withholds the ack.
   }
 }

@@ -15,7 +15,7 @@ import {
   type TransportSubscription,
   type TransportTopology,
 } from "../../ports.ts";
-import { checkMessage, LinkGraph } from "../transport-links.ts";
+import { checkMessage, invokeHandler, LinkGraph } from "../transport-links.ts";
 import { type Cancel, realTimeScheduler, type Scheduler } from "./scheduler.ts";
 
 /** How a link behaves; applies to both directions. */
@@ -285,7 +285,7 @@ export class InProcessTransport implements Transport {
     const inbox = this.#inbox(to);
     if (message.class === "track") {
       if (inbox.handler !== undefined)
-        this.#invoke(
+        invokeHandler(
           inbox.handler,
           this.#delivery(from, to, message, 1, () => {}),
         );
@@ -316,7 +316,7 @@ export class InProcessTransport implements Transport {
         const k = inbox.reports.indexOf(r);
         if (k >= 0) inbox.reports.splice(k, 1);
       };
-      this.#invoke(handler, this.#delivery(r.from, nodeId, r.message, r.deliveryCount, ack));
+      invokeHandler(handler, this.#delivery(r.from, nodeId, r.message, r.deliveryCount, ack));
     }
   }
 
@@ -331,16 +331,6 @@ export class InProcessTransport implements Transport {
       deliveryCount,
       ack,
     };
-  }
-
-  /** Calls a handler; a failure leaves a report unacknowledged, so it is redelivered after the ack wait. */
-  #invoke(handler: DeliveryHandler, delivery: Delivery): void {
-    try {
-      const result = handler(delivery);
-      if (result instanceof Promise) result.catch(() => {});
-    } catch {
-      // The handler's failure is the runtime's to report; the transport only withholds the ack.
-    }
   }
 }
 

@@ -6,7 +6,14 @@
  * them (the stream's duplicate window drops the repeats); the recipient reads them through a durable
  * pull consumer with explicit acks, so unacknowledged reports are redelivered after the ack wait.
  */
-import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
 import {
   ClosedConnectionError,
   connect,
@@ -28,7 +35,14 @@ import {
   type TransportSubscription,
   type TransportTopology,
 } from "../../ports.ts";
-import { checkMessage, ID_HEADER, LinkGraph, parseSubject, subjectOf } from "../transport-links.ts";
+import {
+  checkMessage,
+  ID_HEADER,
+  invokeHandler,
+  LinkGraph,
+  parseSubject,
+  subjectOf,
+} from "../transport-links.ts";
 import { inboxPrefixOf, reportConsumerOf, reportStreamOf } from "./config.ts";
 
 /** Options of a NatsTransport. */
@@ -104,6 +118,7 @@ class NatsEndpoint implements TransportEndpoint {
   readonly #options: NatsTransportOptions;
   readonly #onClose: () => void;
   #subscription: { tracks: Subscription[]; stop: () => void } | undefined;
+  #subscribing = false;
   #closed = false;
 
   constructor(
@@ -166,28 +181,32 @@ class NatsEndpoint implements TransportEndpoint {
 
   async subscribe(handler: DeliveryHandler): Promise<TransportSubscription> {
     if (this.#closed) throw new TransportError("CLOSED", `endpoint ${this.nodeId} is closed`);
-    if (this.#subscription !== undefined) {
+    if (this.#subscription !== undefined || this.#subscribing) {
       throw new TransportError("ALREADY_SUBSCRIBED", `${this.nodeId} already has a subscription`);
     }
+    this.#subscribing = true;
+    try {
+      return await this.#subscribe(handler);
+    } finally {
+      this.#subscribing = false;
+    }
+  }
+
+  async #subscribe(handler: DeliveryHandler): Promise<TransportSubscription> {
     const tracks = this.#graph.peersOf(this.nodeId).map((peer) =>
       this.#nc.subscribe(subjectOf(peer, this.nodeId, "track"), {
         callback: (err, msg) => {
-          if (err === null) invoke(handler, this.#trackDelivery(msg));
+          if (err === null) invokeHandler(handler, this.#trackDelivery(msg));
         },
       }),
     );
-    const stream = reportStreamOf(this.nodeId);
-    const durable = reportConsumerOf(this.nodeId);
-    await this.#ensureConsumer(stream, durable);
-    const consumer = await jetstream(this.#nc).consumers.get(stream, durable);
-    const reports = await consumer.consume({
-      max_messages: 256,
-      callback: (m) => {
-        const d = this.#reportDelivery(m);
-        if (d !== undefined) invoke(handler, d);
-        else m.term();
-      },
-    });
+    let reports: ConsumerMessages;
+    try {
+      reports = await this.#consumeReports(handler);
+    } catch (e) {
+      for (const s of tracks) s.unsubscribe();
+      throw e;
+    }
     await this.#nc.flush();
     const subscription = { tracks, stop: () => reports.stop() };
     this.#subscription = subscription;
@@ -200,6 +219,23 @@ class NatsEndpoint implements TransportEndpoint {
         await reports.closed().catch(() => undefined);
       },
     };
+  }
+
+  /** Starts reading the node's report stream through its durable consumer. */
+  async #consumeReports(handler: DeliveryHandler): Promise<ConsumerMessages> {
+    const stream = reportStreamOf(this.nodeId);
+    const durable = reportConsumerOf(this.nodeId);
+    await this.#ensureConsumer(stream, durable);
+    const consumer = await jetstream(this.#nc).consumers.get(stream, durable);
+    return consumer.consume({
+      max_messages: 256,
+      callback: (m) => {
+        const d = this.#reportDelivery(m);
+        // A message without our id header cannot be acknowledged meaningfully; terminate it.
+        if (d !== undefined) invokeHandler(handler, d);
+        else m.term();
+      },
+    });
   }
 
   /** Creates the node's durable consumer, or updates its ack wait if it differs. */
@@ -257,15 +293,5 @@ class NatsEndpoint implements TransportEndpoint {
     this.#subscription = undefined;
     this.#onClose();
     await this.#nc.close();
-  }
-}
-
-/** Calls a handler; a failure leaves a report unacknowledged, so JetStream redelivers it after the ack wait. */
-function invoke(handler: DeliveryHandler, delivery: Delivery): void {
-  try {
-    const result = handler(delivery);
-    if (result instanceof Promise) result.catch(() => {});
-  } catch {
-    // The handler's failure is the runtime's to report; the transport only withholds the ack.
   }
 }

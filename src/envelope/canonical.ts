@@ -9,61 +9,49 @@ export class CanonicalJsonError extends Error {
   readonly code = "NOT_JSON";
 }
 
-function write(value: unknown, out: string[]): void {
-  if (value === null) {
-    out.push("null");
-    return;
-  }
+function write(value: unknown): string {
+  if (value === null) return "null";
   switch (typeof value) {
     case "string":
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case "boolean":
-      out.push(value ? "true" : "false");
-      return;
+      return value ? "true" : "false";
     case "number":
       if (!Number.isFinite(value)) throw new CanonicalJsonError(`${value} has no JSON form`);
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case "object":
       break;
     default:
       throw new CanonicalJsonError(`a ${typeof value} has no JSON form`);
   }
   if (Array.isArray(value)) {
-    out.push("[");
+    let out = "[";
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(",");
-      write(value[i] === undefined ? null : value[i], out);
+      if (i > 0) out += ",";
+      out += write(value[i] === undefined ? null : value[i]);
     }
-    out.push("]");
-    return;
+    return `${out}]`;
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
-  out.push("{");
-  let first = true;
+  let out = "{";
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;
-    if (!first) out.push(",");
-    first = false;
-    out.push(JSON.stringify(k), ":");
-    write(v, out);
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(k)}:${write(v)}`;
   }
-  out.push("}");
+  return `${out}}`;
 }
 
 /** The RFC 8785 canonical JSON text of a value. */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out);
-  return out.join("");
+  return write(value);
 }
 
 /** The RFC 8785 canonical JSON of a value as UTF-8 bytes. */
 export function canonicalBytes(value: unknown): Buffer {
-  return Buffer.from(canonicalJson(value), "utf8");
+  return Buffer.from(write(value), "utf8");
 }
 
 const B64U = /^[A-Za-z0-9_-]*$/;

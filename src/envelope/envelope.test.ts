@@ -10,7 +10,7 @@ import {
   rokReport,
   rokTrack,
 } from "./chain.fixture.ts";
-import { openEnvelope, relayEnvelope, sealEnvelope } from "./envelope.ts";
+import { openEnvelope, openFrame, relayEnvelope, relayFrame, sealEnvelope, sealFrame } from "./envelope.ts";
 import { makeRelease, type ReleaseBytes, signBatch, signReport } from "./originator.ts";
 import type { Opened, OpenResult, OriginatorProof } from "./schema.ts";
 
@@ -83,7 +83,7 @@ async function carry(release: ReleaseBytes, proof: OriginatorProof) {
     if (!recipient) throw new Error(next);
     wire = await relayEnvelope(r, {
       channel: chain.channel(node, next),
-      marking: markingFor(PARTY_OF[next] ?? "", r.item.label),
+      marking: markingFor(PARTY_OF[next] ?? "", r.entry.label),
       recipient,
       now: T0 + i,
     });
@@ -100,8 +100,11 @@ describe("round trip through the US hub", () => {
     expect(last.originator).toBe(ORIGIN);
     expect(last.item).toEqual(release.release.item);
     expect(last.releaseBytes.equals(release.bytes)).toBe(true);
-    expect(last.envelope.marking.party).toBe("JPN");
-    expect(opened.map((o) => o.envelope.from)).toEqual(CHAIN.slice(0, -1));
+    expect(
+      opened.slice(0, -1).every((o) => o.item === null && o.release.item.id === release.release.item.id),
+    ).toBe(true);
+    expect(last.entry.marking.party).toBe("JPN");
+    expect(opened.map((o) => o.hop.from)).toEqual(CHAIN.slice(0, -1));
   });
 
   it("carries a report with its own JWS, each hop encrypting to the next node's X25519 key", async () => {
@@ -110,7 +113,76 @@ describe("round trip through the US hub", () => {
     const last = opened[opened.length - 1] as Opened;
     expect(last.final).toBe(true);
     expect(last.item).toEqual(rokReport());
-    expect(last.envelope.payload.split(".")[1]).not.toBe(""); // a wrapped key: ECDH-ES+A256KW
+    const wire = await seal(ORIGIN, CHAIN[1], release, proof);
+    const body = JSON.parse(Buffer.from(wire.split(".")[1] ?? "", "base64url").toString());
+    const jweHeader = JSON.parse(Buffer.from(body.payload.split(".")[0], "base64url").toString());
+    expect(jweHeader).toMatchObject({ alg: "ECDH-ES+A256KW", enc: "A256GCM" });
+  });
+
+  it("carries a window of tracks in one envelope per hop, each item checked on its own", async () => {
+    const items = Array.from({ length: 20 }, (_, i) => ({ ...rokTrack(), id: `KOR-TR-${i}` }));
+    const releases = items.map((item) => makeRelease({ origin: ORIGIN, dest: DEST, item, releasedAt: T0 }));
+    const proofs = await signBatch(keysOf(ORIGIN), {
+      batchId: "w",
+      windowStart: T0,
+      releases: releases.map((r) => r.bytes),
+    });
+    const entries = releases.map((release, i) => ({
+      release,
+      proof: proofs[i] as OriginatorProof,
+      marking: markingFor("USA", release.release.item.label),
+    }));
+    // One forged item in the window: its bytes changed after signing.
+    const forged = entries[7];
+    if (!forged) throw new Error("fixture");
+    entries[7] = {
+      ...forged,
+      release: {
+        ...forged.release,
+        bytes: Buffer.from(forged.release.bytes.toString().replace("KOR-TR-7", "KOR-TR-X")),
+      },
+    };
+    let wire = await sealFrame(
+      { channel: chain.channel(ORIGIN, CHAIN[1]), recipient: peer(CHAIN[1]), now: T0 },
+      entries,
+    );
+    for (let i = 1; i < CHAIN.length; i++) {
+      const node = CHAIN[i] as string;
+      const frame = await openFrame(chain.receiver(node), wire, T0);
+      if (!frame.ok) throw new Error(frame.reason);
+      const good = frame.results.filter((r): r is Opened => r.ok);
+      expect(good).toHaveLength(19);
+      if (i === 1) expectReason(frame.results[7] as OpenResult, "BAD_ORIGINATOR_SIGNATURE");
+      const next = CHAIN[i + 1];
+      if (next === undefined) {
+        expect(good.every((o) => o.final)).toBe(true);
+        expect(good.map((o) => o.item?.id)).toEqual(
+          items.map((it) => it.id).filter((id) => id !== "KOR-TR-7"),
+        );
+        break;
+      }
+      const hop = { channel: chain.channel(node, next), recipient: peer(next), now: T0 };
+      wire = await relayFrame(good, hop, (o) => markingFor(PARTY_OF[next] ?? "", o.entry.label));
+    }
+    expect(chain.receiver("JSDF").verifier.signatureChecks).toBe(1); // one batch, one Ed25519 verification
+  });
+
+  it("parses items in full at relays when the receiver asks", async () => {
+    const relay = chain.receiver(CHAIN[1]);
+    const eager = { ...relay, parseRelayedItems: true };
+    const { release, proof } = await trackRelease();
+    const r = expectOk(await openEnvelope(eager, await seal(ORIGIN, CHAIN[1], release, proof), T0));
+    expect(r.final).toBe(false);
+    expect(r.item).toEqual(release.release.item);
+  });
+
+  it("refuses a duplicated item within one envelope as a replay", async () => {
+    const { release, proof } = await trackRelease();
+    const entry = { release, proof, marking: markingFor("USA", release.release.item.label) };
+    const hop = { channel: chain.channel(ORIGIN, CHAIN[1]), recipient: peer(CHAIN[1]), now: T0 };
+    const frame = await openFrame(chain.receiver(CHAIN[1]), await sealFrame(hop, [entry, entry]), T0);
+    if (!frame.ok) throw new Error(frame.reason);
+    expect(frame.results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["ok", "REPLAY"]);
   });
 });
 
@@ -136,7 +208,7 @@ describe("attacks are rejected with a reason", () => {
     const wire = await seal(ORIGIN, CHAIN[1], release, proof);
     const r = expectOk(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0));
     const hop = { channel: chain.channel(CHAIN[1], CHAIN[2]), recipient: peer(CHAIN[2]), now: T0 };
-    const marking = markingFor("USA", r.item.label);
+    const marking = markingFor("USA", r.entry.label);
     expectOk(await openEnvelope(chain.receiver(CHAIN[2]), await relayEnvelope(r, { ...hop, marking }), T0));
     const again = await relayEnvelope(r, { ...hop, marking });
     expectReason(await openEnvelope(chain.receiver(CHAIN[2]), again, T0), "REPLAY");
@@ -300,6 +372,15 @@ describe("attacks are rejected with a reason", () => {
 
   it("MALFORMED: not an envelope", async () => {
     expectReason(await openEnvelope(chain.receiver(CHAIN[1]), "hello", T0), "MALFORMED");
+  });
+
+  it("MALFORMED: several items where one envelope was expected", async () => {
+    const a = await trackRelease();
+    const b = await trackRelease();
+    const hop = { channel: chain.channel(ORIGIN, CHAIN[1]), recipient: peer(CHAIN[1]), now: T0 };
+    const mk = (x: typeof a) => ({ ...x, marking: markingFor("USA", x.release.release.item.label) });
+    const wire = await sealFrame(hop, [mk(a), mk(b)]);
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0), "MALFORMED");
   });
 
   it("a rejected envelope does not advance the channel: the genuine one is still accepted after it", async () => {

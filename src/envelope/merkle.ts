@@ -3,19 +3,32 @@
  * leaves prefixed 0x00, interior nodes 0x01, and the tree split at the largest power of two below n.
  * The originator signs the root once; each item carries its audit path (RFC 9162 §2.1.3).
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
+// One-shot hashing (node >= 20.12) is about twice as fast as a Hash object for inputs this small.
+const oneShot = (crypto as { hash?: (alg: string, data: Uint8Array, enc: "buffer") => Buffer }).hash;
+const NODE_INPUT = Buffer.alloc(65);
+NODE_INPUT[0] = 0x01;
 const LEAF = Buffer.from([0x00]);
-const NODE = Buffer.from([0x01]);
 
 /** SHA-256(0x00 || data): the hash of one leaf. */
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash("sha256").update(LEAF).update(data).digest();
+  return crypto.createHash("sha256").update(LEAF).update(data).digest();
 }
 
 /** SHA-256(0x01 || left || right): the hash of an interior node. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash("sha256").update(NODE).update(left).update(right).digest();
+  if (oneShot && left.length === 32 && right.length === 32) {
+    NODE_INPUT.set(left, 1);
+    NODE_INPUT.set(right, 33);
+    return oneShot("sha256", NODE_INPUT, "buffer");
+  }
+  return crypto
+    .createHash("sha256")
+    .update(Buffer.from([0x01]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 /** A tree built once for a batch: its root and every leaf's audit path. */

@@ -1,4 +1,4 @@
-import { CompactSign } from "jose";
+import { CompactSign, compactVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateNodeKeys, type KeyRing, peerKeysOf } from "../keys/node-keys.ts";
 import { canonicalBytes } from "./canonical.ts";
@@ -79,6 +79,42 @@ describe("batch signatures", () => {
     expect(await v.verify(bytes3, rok.node, { ...p3, path: p3.path.slice(1) })).not.toBeNull();
     expect(await v.verify(bytes3, usfk.node, p3)).toMatch(/signed by ROK_KTMO_CELL/); // cached, yet bound to its origin
     expect(await v.verify(bytes3, rok.node, p3)).toBeNull();
+  });
+
+  it("make batch headers that jose verifies as standard compact JWS", async () => {
+    const rs = releases(3);
+    const [proof] = await signBatch(rok, { batchId: "j", windowStart: T0, releases: rs.map((r) => r.bytes) });
+    if (!proof) throw new Error("fixture");
+    const r = await compactVerify(proof.header, rok.sign.publicKey, { algorithms: ["EdDSA"] });
+    expect(r.protectedHeader).toEqual({ alg: "EdDSA", kid: peerKeysOf(rok).signKid, typ: BATCH_TYP });
+    expect(JSON.parse(Buffer.from(r.payload).toString())).toMatchObject({
+      origin: rok.node,
+      count: 3,
+      batchId: "j",
+    });
+  });
+
+  it("refuse a batch header with extra protected members such as crit", async () => {
+    const header = {
+      typ: "triwatch-batch",
+      root: "A".repeat(43),
+      batchId: "x",
+      origin: rok.node,
+      count: 1,
+      windowStart: T0,
+    };
+    const compact = await new CompactSign(canonicalBytes(header))
+      .setProtectedHeader({
+        alg: "EdDSA",
+        kid: peerKeysOf(rok).signKid,
+        typ: BATCH_TYP,
+        crit: ["b64"],
+        b64: true,
+      })
+      .sign(rok.sign.privateKey);
+    const v = new OriginatorVerifier(ring);
+    const proof: BatchProof = { kind: "batch", header: compact, index: 0, path: [] };
+    expect(await v.verify(Buffer.from("x"), rok.node, proof)).toMatch(/protected header/);
   });
 
   it("reject a batch header signed by one node that names another as origin", async () => {

@@ -29,6 +29,20 @@ export const Release = z.strictObject({
 });
 export type Release = z.infer<typeof Release>;
 
+/**
+ * A release as a relay reads it: everything but the item's body, which a relay passes on unread (it is
+ * covered by the originator's signature, and the final recipient parses it in full). The label is
+ * parsed, since the relay checks and re-marks by it.
+ */
+export const RelayedRelease = Release.extend({
+  item: z.looseObject({
+    kind: z.enum(["track-report", "intel-report"]),
+    id: z.string().min(1),
+    label: Label,
+  }),
+});
+export type RelayedRelease = z.infer<typeof RelayedRelease>;
+
 /** A report's own signature: a flattened JWS (EdDSA) with detached payload, the release bytes (RFC 7515 App. F). */
 export const ReportProof = z.strictObject({
   kind: z.literal("jws"),
@@ -70,26 +84,52 @@ export const EnvelopeMarking = z.strictObject({
 });
 export type EnvelopeMarking = z.infer<typeof EnvelopeMarking>;
 
+/** One item in an envelope: its id, final recipient, marking for the hop recipient, label and originator proof. */
+export const EnvelopeEntry = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  dest: NodeId,
+  marking: EnvelopeMarking,
+  label: Label,
+  proof: OriginatorProof,
+  /** Length in bytes of this item's signed release within the decrypted payload. */
+  length: z.number().int().positive(),
+});
+export type EnvelopeEntry = z.infer<typeof EnvelopeEntry>;
+
 /**
  * One hop of an envelope: the payload of the hop JWS (HS256 under the link's key for this direction; its
- * signature is the hop MAC). `to` is this hop's recipient, `dest` the final one.
+ * signature is the hop MAC). `to` is this hop's recipient; each entry names its final one. A report goes
+ * alone; tracks bound for the same next hop share one envelope (one MAC, one AES-GCM pass, one sequence
+ * number), which is what lets the hop cost be paid per window rather than per track.
  */
 export const Envelope = z.strictObject({
   v: z.literal(1),
-  id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
   from: NodeId,
   to: NodeId,
   link: z.string().min(1),
-  dest: NodeId,
   seq: z.number().int().positive(),
   sentAt: EpochMs,
-  marking: EnvelopeMarking,
-  label: Label,
-  /** A compact JWE: `dir`+A256GCM under the link key (tracks) or ECDH-ES+A256KW to the recipient (reports). */
+  entries: z.array(EnvelopeEntry).min(1).max(4096),
+  /** A compact JWE of the entries' releases, concatenated: `dir`+A256GCM under the link key (tracks) or ECDH-ES+A256KW to the recipient (reports). */
   payload: z.string().regex(COMPACT_JWE, "a compact JWE"),
-  proof: OriginatorProof,
 });
 export type Envelope = z.infer<typeof Envelope>;
+
+/**
+ * The envelope as parsed at the edge. Each entry's label is not parsed here but compared with the label
+ * inside the signed release (parsed there), which it must equal; parsing it twice would cost a tenth of
+ * a hop for nothing.
+ */
+export const WireEnvelope = Envelope.extend({
+  entries: z
+    .array(EnvelopeEntry.extend({ label: z.record(z.string(), z.unknown()) }))
+    .min(1)
+    .max(4096),
+});
+export type WireEnvelope = z.infer<typeof WireEnvelope>;
+
+/** The hop an accepted entry came by. */
+export type Hop = Pick<Envelope, "from" | "to" | "link" | "seq" | "sentAt">;
 
 /** Why an envelope was refused: a value for the audit log, never an exception. */
 export type RejectReason =
@@ -113,16 +153,18 @@ export interface Rejected {
   readonly ok: false;
   readonly reason: RejectReason;
   readonly detail: string;
-  readonly claimed?: { readonly id: string; readonly from: string; readonly seq: number } | undefined;
+  readonly claimed?: { readonly from: string; readonly seq: number; readonly id?: string } | undefined;
 }
 
 /** An accepted envelope. */
 export interface Opened {
   readonly ok: true;
-  readonly envelope: Envelope;
-  readonly release: Release;
-  /** The released item, as the originator signed it. */
-  readonly item: Item;
+  readonly hop: Hop;
+  readonly entry: EnvelopeEntry;
+  /** The release; its item fully parsed only where `item` is set. */
+  readonly release: RelayedRelease;
+  /** The released item as the originator signed it, parsed in full: at the final recipient, or at every hop if the receiver asks. */
+  readonly item: Item | null;
   /** The node that signed the item. */
   readonly originator: string;
   readonly proof: OriginatorProof;
@@ -132,5 +174,8 @@ export interface Opened {
   readonly final: boolean;
 }
 
-/** The result of opening an envelope. */
+/** The result of opening a single-item envelope, or of one entry of an envelope. */
 export type OpenResult = Opened | Rejected;
+
+/** The result of opening an envelope of any size: refused as a whole, or a result per entry, in order. */
+export type FrameResult = Rejected | { readonly ok: true; readonly hop: Hop; readonly results: OpenResult[] };

@@ -4,7 +4,8 @@
  * in the same run: raw core NATS on a plain server (no accounts), one hop and the same four hops, and
  * raw core NATS on the accounts server with the nodes' own users. Then the NatsTransport (tracks over
  * core NATS, reports over JetStream) and the in-process transport with zero latency configured.
- * One message in flight at a time; p50/p99 in milliseconds. `npx tsx bench/transport.ts [samples]`
+ * One message in flight at a time; the NATS cases run interleaved in rounds so that load on the machine
+ * falls on all of them alike. p50/p99 in milliseconds. `npx tsx bench/transport.ts [samples]`
  */
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { InProcessTransport } from "../src/adapters/inproc/transport.ts";
@@ -18,34 +19,50 @@ import type { TrafficClass, Transport } from "../src/ports.ts";
 
 const ROUTE = ["ROK_KTMO_CELL", "USFK_TMO_CELL", "INDOPACOM_LINK_CTRL_HI", "USFJ_C4I", "JSDF"];
 const SAMPLES = Number(process.argv[2] ?? 2000);
-const WARMUP = 500;
+const WARMUP = 300;
+const ROUND = 100;
 const topology = loadFile(DEFAULT_PATHS.topologyFile, Topology);
 const payload = new TextEncoder().encode(
   JSON.stringify({ track: "T-0001", lat: 39.0, lon: 125.7, pad: "x".repeat(400) }),
 );
 
-/** Runs `once` WARMUP + n times and returns the sorted latencies of the measured runs. */
-async function measure(n: number, once: (i: number) => Promise<void>): Promise<number[]> {
-  for (let i = 0; i < WARMUP; i++) await once(-1 - i);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await once(i);
-    out.push(performance.now() - t0);
+/** One relay under test: `once` sends a message from the first node and resolves when the last has it. */
+interface Relay {
+  readonly name: string;
+  readonly samples: number;
+  once(i: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Warms every relay up, then measures them in interleaved rounds; returns sorted latencies per relay. */
+async function measure(relays: Relay[]): Promise<Map<Relay, number[]>> {
+  const out = new Map<Relay, number[]>(relays.map((r) => [r, []]));
+  for (const r of relays) for (let i = 0; i < WARMUP; i++) await r.once(-1 - i);
+  let seq = 0;
+  for (let done = false; !done; ) {
+    done = true;
+    for (const r of relays) {
+      const got = out.get(r) as number[];
+      for (let k = 0; k < ROUND && got.length < r.samples; k++) {
+        const t0 = performance.now();
+        await r.once(seq++);
+        got.push(performance.now() - t0);
+      }
+      if (got.length < r.samples) done = false;
+    }
   }
-  return out.sort((a, b) => a - b);
+  for (const v of out.values()) v.sort((a, b) => a - b);
+  return out;
 }
 
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
-const rows: { name: string; p50: number; p99: number; n: number }[] = [];
-function row(name: string, sorted: number[]): void {
-  rows.push({ name, p50: pct(sorted, 50), p99: pct(sorted, 99), n: sorted.length });
-}
-
-/** A relay of raw core NATS connections along `route` (one connection per node). */
-async function rawChain(conns: NatsConnection[], route: string[], n: number): Promise<number[]> {
+/** Raw core NATS along `route`, one connection per node (credentials from `creds`, if any). */
+async function rawRelay(name: string, url: string, route: string[], creds?: NatsServer): Promise<Relay> {
+  const conns: NatsConnection[] = await Promise.all(
+    route.map((id) => connect({ servers: url, ...(creds === undefined ? {} : creds.credentials(id)) })),
+  );
   let arrived: (() => void) | undefined;
   for (let k = 1; k < route.length; k++) {
     const nc = conns[k] as NatsConnection;
@@ -59,22 +76,32 @@ async function rawChain(conns: NatsConnection[], route: string[], n: number): Pr
     });
     await nc.flush();
   }
-  return measure(n, async () => {
-    const done = new Promise<void>((r) => {
-      arrived = r;
-    });
-    (conns[0] as NatsConnection).publish(subjectOf(route[0] as string, route[1] as string, "track"), payload);
-    await done;
-  });
+  const first = conns[0] as NatsConnection;
+  const subject = subjectOf(route[0] as string, route[1] as string, "track");
+  return {
+    name,
+    samples: SAMPLES,
+    once: async () => {
+      const done = new Promise<void>((r) => {
+        arrived = r;
+      });
+      first.publish(subject, payload);
+      await done;
+    },
+    close: async () => {
+      await Promise.all(conns.map((c) => c.close()));
+    },
+  };
 }
 
-/** A relay through a Transport along `route`: each node forwards what it receives to the next one. */
-async function transportChain(
+/** A relay through a Transport: each node forwards what it receives to the next one, then acks. */
+async function transportRelay(
+  name: string,
   transport: Transport,
   route: string[],
   cls: TrafficClass,
-  n: number,
-): Promise<number[]> {
+  samples = SAMPLES,
+): Promise<Relay> {
   const ends = await Promise.all(route.map((id) => transport.connect(id)));
   const waiting = new Map<string, () => void>();
   for (let k = 1; k < route.length; k++) {
@@ -88,68 +115,102 @@ async function transportChain(
   }
   const first = ends[0];
   if (first === undefined) throw new Error("empty route");
-  const result = await measure(n, async (i) => {
-    const id = `${cls}-${i}`;
-    const done = new Promise<void>((r) => waiting.set(id, r));
-    await first.send(route[1] as string, { id, class: cls, payload });
-    await done;
-    waiting.delete(id);
-  });
-  await Promise.all(ends.map((e) => e.close()));
-  return result;
+  return {
+    name,
+    samples,
+    once: async (i) => {
+      const id = `${name.length}-${i}`;
+      const done = new Promise<void>((r) => waiting.set(id, r));
+      await first.send(route[1] as string, { id, class: cls, payload });
+      await done;
+      waiting.delete(id);
+    },
+    close: async () => {
+      await Promise.all(ends.map((e) => e.close()));
+    },
+  };
 }
+
+function print(results: Map<Relay, number[]>): void {
+  for (const [r, v] of results) {
+    const p50 = pct(v, 50).toFixed(3).padStart(7);
+    const p99 = pct(v, 99).toFixed(3).padStart(7);
+    console.log(`  ${r.name.padEnd(44)} p50 ${p50}  p99 ${p99}  n=${v.length}`);
+  }
+}
+
+const signed = (x: number): string => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`;
 
 async function main(): Promise<void> {
   const plain = await NatsServer.start();
   const accounts = await NatsServer.start({ topology });
+  const nats = new NatsTransport({
+    topology,
+    servers: accounts.url,
+    credentials: (id) => accounts.credentials(id),
+  });
+  const relays: Relay[] = [];
   try {
-    const plainConns = await Promise.all(ROUTE.map(() => connect({ servers: plain.url })));
-    row("raw NATS, plain server, 1 hop", await rawChain(plainConns.slice(0, 2), ROUTE.slice(0, 2), SAMPLES));
-    await Promise.all(plainConns.map((c) => c.close()));
-    const plainConns4 = await Promise.all(ROUTE.map(() => connect({ servers: plain.url })));
-    row("raw NATS, plain server, 4 hops", await rawChain(plainConns4, ROUTE, SAMPLES));
-    await Promise.all(plainConns4.map((c) => c.close()));
-    const accConns = await Promise.all(
-      ROUTE.map((id) => connect({ servers: accounts.url, ...accounts.credentials(id) })),
+    // The pair the aim is about, interleaved; the other baselines afterwards, each group on its own.
+    relays.push(await rawRelay("raw NATS, plain server, 4 hops", plain.url, ROUTE));
+    relays.push(await transportRelay("NatsTransport track, 4 hops", nats, ROUTE, "track"));
+    const results = await measure(relays);
+    console.log(`transport latency, one message in flight, ${payload.length}-byte payload (ms)`);
+    print(results);
+    const at = (name: string) => [...results].find(([r]) => r.name === name)?.[1] ?? [];
+    const raw4 = at("raw NATS, plain server, 4 hops");
+    const tw4 = at("NatsTransport track, 4 hops");
+    const d50 = pct(tw4, 50) - pct(raw4, 50);
+    const d99 = pct(tw4, 99) - pct(raw4, 99);
+    console.log(
+      `  NatsTransport track − raw NATS (plain), 4 hops: p50 ${signed(d50)}, p99 ${signed(d99)} (aim ≤ +2 ms)`,
     );
-    row("raw NATS, accounts server, 4 hops", await rawChain(accConns, ROUTE, SAMPLES));
-    await Promise.all(accConns.map((c) => c.close()));
-
-    const nats = new NatsTransport({
+    await Promise.all(relays.map((r) => r.close()));
+    relays.length = 0;
+    const nats1 = new NatsTransport({
       topology,
       servers: accounts.url,
       credentials: (id) => accounts.credentials(id),
     });
-    row("NatsTransport track, 1 hop", await transportChain(nats, ROUTE.slice(0, 2), "track", SAMPLES));
-    row("NatsTransport track, 4 hops", await transportChain(nats, ROUTE, "track", SAMPLES));
-    row(
-      "NatsTransport report (JetStream), 4 hops",
-      await transportChain(nats, ROUTE, "report", Math.min(SAMPLES, 500)),
+    const reports = new NatsTransport({
+      topology,
+      servers: accounts.url,
+      credentials: (id) => accounts.credentials(id),
+    });
+    for (const make of [
+      () => rawRelay("raw NATS, plain server, 1 hop", plain.url, ROUTE.slice(0, 2)),
+      () => transportRelay("NatsTransport track, 1 hop", nats1, ROUTE.slice(0, 2), "track"),
+      () => rawRelay("raw NATS, accounts server, 4 hops", accounts.url, ROUTE, accounts),
+    ]) {
+      relays.push(await make());
+      print(await measure(relays));
+      await Promise.all(relays.map((r) => r.close()));
+      relays.length = 0;
+    }
+    await nats1.close();
+    // Reports are measured on their own: JetStream's disk writes would colour the core-NATS rounds.
+    relays.push(
+      await transportRelay("NatsTransport report (JetStream), 4 hops", reports, ROUTE, "report", 500),
     );
-    await nats.close();
+    print(await measure(relays));
+    await Promise.all(relays.map((r) => r.close()));
+    relays.length = 0;
+    await reports.close();
   } finally {
+    await Promise.all(relays.map((r) => r.close()));
+    await nats.close();
     await accounts.dispose();
     await plain.dispose();
   }
   const inproc = new InProcessTransport({ topology });
-  row("InProcessTransport track, 4 hops, 0 ms", await transportChain(inproc, ROUTE, "track", SAMPLES));
-  row("InProcessTransport report, 4 hops, 0 ms", await transportChain(inproc, ROUTE, "report", SAMPLES));
+  const inprocReport = new InProcessTransport({ topology });
+  const local = [
+    await transportRelay("InProcessTransport track, 4 hops, 0 ms", inproc, ROUTE, "track"),
+    await transportRelay("InProcessTransport report, 4 hops, 0 ms", inprocReport, ROUTE, "report"),
+  ];
+  print(await measure(local));
   await inproc.close();
-
-  console.log(`transport latency, one message in flight, ${payload.length}-byte payload (ms)`);
-  for (const r of rows) {
-    console.log(
-      `  ${r.name.padEnd(44)} p50 ${r.p50.toFixed(3).padStart(7)}  p99 ${r.p99.toFixed(3).padStart(7)}  n=${r.n}`,
-    );
-  }
-  const get = (name: string) => rows.find((r) => r.name === name);
-  const raw4 = get("raw NATS, plain server, 4 hops");
-  const tw4 = get("NatsTransport track, 4 hops");
-  if (raw4 !== undefined && tw4 !== undefined) {
-    console.log(
-      `  NatsTransport track − raw NATS, 4 hops: p50 +${(tw4.p50 - raw4.p50).toFixed(3)} ms, p99 +${(tw4.p99 - raw4.p99).toFixed(3)} ms (aim ≤ 2 ms)`,
-    );
-  }
+  await inprocReport.close();
 }
 
 await main();

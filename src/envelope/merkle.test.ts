@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildMerkleTree, leafHash, nodeHash, rootFromInclusionProof } from "./merkle.ts";
+import { buildMerkleTree, includedUnder, leafHash, nodeHash, rootFromInclusionProof } from "./merkle.ts";
 
 /** RFC 9162 §2.1.1 MTH, written straight from the definition (recursive split at the largest power of two < n). */
 function referenceRoot(leaves: readonly Buffer[]): Buffer {
@@ -62,6 +62,28 @@ describe("Merkle tree (RFC 9162)", () => {
           expect(rootFromInclusionProof(leaf, i, n, path.slice(1))?.equals(tree.root) ?? false).toBe(false);
         }
         expect(rootFromInclusionProof(leaf, i, n, [...path, leaf])).toBeNull();
+      }),
+    );
+  });
+
+  it("with a cache of proven nodes, accepts every leaf in any order and still refuses a forged one", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 64 }), fc.integer(), (n, seed) => {
+        const leaves = data(n);
+        const tree = buildMerkleTree(leaves.map(leafHash));
+        const known = new Set<string>();
+        const order = leaves
+          .map((_, i) => i)
+          .sort((a, b) => ((a * 7919 + seed) % 97) - ((b * 7919 + seed) % 97));
+        for (const i of order) {
+          const path = tree.proof(i);
+          const leaf = leafHash(leaves[i] as Buffer);
+          expect(includedUnder(leaf, i, n, path.length, (j) => path[j] ?? null, tree.root, known)).toBe(true);
+          const forged = leafHash(Buffer.from(`forged-${i}`));
+          expect(includedUnder(forged, i, n, path.length, (j) => path[j] ?? null, tree.root, known)).toBe(
+            false,
+          );
+        }
       }),
     );
   });

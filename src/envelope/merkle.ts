@@ -105,3 +105,49 @@ export function rootFromInclusionProof(
   }
   return sn === 0 ? Buffer.from(r) : null;
 }
+
+/**
+ * Checks that `leaf` is included under `root`, as `rootFromInclusionProof`, but reading the path lazily
+ * and stopping early at a node already proven to belong to this tree (`known`, which it extends). Any
+ * such node is an authentic interior node, so reaching it from the leaf proves inclusion; a receiver of
+ * a whole batch then hashes about two nodes per item instead of log2(n).
+ */
+export function includedUnder(
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  pathLength: number,
+  pathAt: (i: number) => Uint8Array | null,
+  root: Uint8Array,
+  known: Set<string>,
+): boolean {
+  if (!Number.isInteger(index) || !Number.isInteger(size) || index < 0 || index >= size) return false;
+  const seen: string[] = [];
+  let fn = index;
+  let sn = size - 1;
+  let r: Uint8Array = leaf;
+  let i = 0;
+  for (; i < pathLength; i++) {
+    const p = pathAt(i);
+    if (!p || sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+    const key = Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString("base64");
+    if (known.has(key)) break;
+    seen.push(key);
+  }
+  if (i === pathLength && !(sn === 0 && Buffer.from(r).equals(Buffer.from(root)))) return false;
+  for (const k of seen) known.add(k);
+  return true;
+}

@@ -13,13 +13,25 @@ export {
 export {
   compareLabels,
   createReceiver,
+  type EntryArgs,
+  type HopArgs,
   openEnvelope,
+  openFrame,
   type Receiver,
   relayEnvelope,
+  relayFrame,
   type SealArgs,
   sealEnvelope,
+  sealFrame,
 } from "./envelope.ts";
-export { buildMerkleTree, leafHash, type MerkleTree, nodeHash, rootFromInclusionProof } from "./merkle.ts";
+export {
+  buildMerkleTree,
+  includedUnder,
+  leafHash,
+  type MerkleTree,
+  nodeHash,
+  rootFromInclusionProof,
+} from "./merkle.ts";
 export {
   BatchWindow,
   makeRelease,
@@ -33,12 +45,17 @@ export {
   BatchHeader,
   BatchProof,
   Envelope,
+  EnvelopeEntry,
   EnvelopeMarking,
+  type FrameResult,
+  type Hop,
   type Opened,
   type OpenResult,
   OriginatorProof,
   type Rejected,
   type RejectReason,
+  RelayedRelease,
   Release,
   ReportProof,
+  WireEnvelope,
 } from "./schema.ts";

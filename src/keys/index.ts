@@ -1,14 +1,4 @@
-/** Node key material: generation, JWK bundles for the topology, and key files. */
-export {
-  initNodeKeys,
-  type KeyFileProblem,
-  privateKeyPath,
-  publicKeyPath,
-  readNodeKeys,
-  readPublicBundle,
-  readPublicBundles,
-  writeNodeKeys,
-} from "./files.ts";
+/** Node key material: generation and JWK bundles for the topology (key files: src/config/key-files.ts). */
 export {
   Ed25519PublicJwk,
   generateNodeKeys,

@@ -2,6 +2,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateNodeKeys, publicBundle } from "../keys/node-keys.ts";
 import {
   initNodeKeys,
   privateKeyPath,
@@ -9,8 +10,7 @@ import {
   readNodeKeys,
   readPublicBundles,
   writeNodeKeys,
-} from "./files.ts";
-import { generateNodeKeys, publicBundle } from "./node-keys.ts";
+} from "./key-files.ts";
 
 let dir: string;
 beforeEach(async () => {

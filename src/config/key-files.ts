@@ -13,7 +13,7 @@ import {
   peerKeysFromBundle,
   privateKeyFile,
   publicBundle,
-} from "./node-keys.ts";
+} from "../keys/node-keys.ts";
 
 /** Why a key file could not be used. */
 export type KeyFileProblem = {

@@ -116,10 +116,11 @@ export class TransportError extends Error {
 // What a node keeps. Times are epoch milliseconds (see `src/model/store-records.ts`). Every record is
 // parsed with its schema at the port; bad input fails with StoreError INVALID_RECORD naming the field.
 // Writes that may be repeated (redelivery, restart) are idempotent and say whether they were new.
-// Exactly once to the application: `receiveItem` records the envelope id and the item in one
-// transaction, so a redelivered envelope is a "duplicate"; the runtime hands over `undeliveredItems()`
-// and calls `markDelivered` after acting, so an outage between storing and acting loses nothing (the
-// action must itself be idempotent, as `putAlert` is). The outbox keeps reports until acknowledged.
+// Exactly once to the application: a receipt is keyed by (sender node, envelope id), since transport ids
+// are unique per sender only. `receiveItem` records the receipt and the item in one transaction, so a
+// redelivered envelope is a "duplicate"; the runtime hands over `undeliveredItems()` and calls
+// `markDelivered` after acting, so an outage between storing and acting loses nothing (the action must
+// itself be idempotent, as `putAlert` is). The outbox keeps reports until acknowledged.
 
 /** A node's storage: items, track histories, decisions, audit log, tree heads, agreement events, alerts. */
 export interface Store {
@@ -133,18 +134,22 @@ export interface Store {
   /** The item with this id, or undefined. */
   getItem(id: string): Promise<StoredItem | undefined>;
 
-  /** Records one received envelope id; "duplicate" if it was received before. */
-  markReceived(envelopeId: string, receivedAt: EpochMs): Promise<"new" | "duplicate">;
+  /** Records one received envelope (id unique per sender); "duplicate" if it was received before. */
+  markReceived(from: string, envelopeId: string, receivedAt: EpochMs): Promise<"new" | "duplicate">;
   /**
-   * Records the envelope and stores its item in one transaction. "duplicate" if the envelope was received
-   * before or the item id is already stored (the receipt is still recorded); only "stored" items are
-   * queued for the application.
+   * Records the envelope and stores its item in one transaction; `meta.storedAt` is the receipt time and
+   * `meta.sender` becomes `from`. "duplicate" if the envelope was received before or the item id is
+   * already stored (the receipt is still recorded); only "stored" items are queued for the application.
    */
-  receiveItem(envelopeId: string, item: Item, meta: ItemMeta): Promise<"stored" | "duplicate">;
-  /** Stored received items not yet handed to the application, oldest first. */
+  receiveItem(from: string, envelopeId: string, item: Item, meta: ItemMeta): Promise<"stored" | "duplicate">;
+  /** Stored received items not yet handed to the application, in the order received. */
   undeliveredItems(limit?: number): Promise<InboxDelivery[]>;
   /** Marks a received item as handed to the application. */
-  markDelivered(envelopeId: string, at: EpochMs): Promise<"delivered" | "already-delivered" | "unknown">;
+  markDelivered(
+    from: string,
+    envelopeId: string,
+    at: EpochMs,
+  ): Promise<"delivered" | "already-delivered" | "unknown">;
 
   /** Queues a report until the recipient acknowledges it; "duplicate" if the id is already queued. */
   enqueueOutbox(entry: OutboxEntry): Promise<"queued" | "duplicate">;

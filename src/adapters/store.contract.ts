@@ -99,7 +99,9 @@ export function intelReport(id: string): Item {
   };
 }
 
-const partner = (storedAt: number): ItemMeta => ({ storedAt, origin: "partner", sender: "USFK_TMO_CELL" });
+/** The node partner items arrive from in these tests. */
+const HUB = "USFK_TMO_CELL";
+const partner = (storedAt: number): ItemMeta => ({ storedAt, origin: "partner", sender: HUB });
 
 function state(trackId: string, at: number, n: number): TrackStateRecord {
   return {
@@ -354,39 +356,56 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
 
     it("receives an envelope exactly once and hands its item over once", async () => {
       const item = trackReport("KOR-TR-7");
-      expect(await store.receiveItem("env-7", item, partner(T0))).toBe("stored");
-      expect(await store.receiveItem("env-7", item, partner(T0 + 5))).toBe("duplicate");
+      expect(await store.receiveItem(HUB, "env-7", item, partner(T0))).toBe("stored");
+      expect(await store.receiveItem(HUB, "env-7", item, partner(T0 + 5))).toBe("duplicate");
       expect(await store.getItem("KOR-TR-7")).toEqual({
         item,
         meta: { ...partner(T0), envelopeId: "env-7" },
       });
       const pending = await store.undeliveredItems();
-      expect(pending.map((p) => [p.envelopeId, p.receivedAt, p.stored.item.id])).toEqual([
-        ["env-7", T0, "KOR-TR-7"],
+      expect(pending.map((p) => [p.from, p.envelopeId, p.receivedAt, p.stored.item.id])).toEqual([
+        [HUB, "env-7", T0, "KOR-TR-7"],
       ]);
-      expect(await store.markDelivered("env-7", T0 + 1)).toBe("delivered");
-      expect(await store.markDelivered("env-7", T0 + 2)).toBe("already-delivered");
-      expect(await store.markDelivered("env-unknown", T0 + 2)).toBe("unknown");
+      expect(await store.markDelivered(HUB, "env-7", T0 + 1)).toBe("delivered");
+      expect(await store.markDelivered(HUB, "env-7", T0 + 2)).toBe("already-delivered");
+      expect(await store.markDelivered(HUB, "env-unknown", T0 + 2)).toBe("unknown");
       expect(await store.undeliveredItems()).toEqual([]);
-      expect(await store.receiveItem("env-7", item, partner(T0 + 9))).toBe("duplicate");
+      expect(await store.receiveItem(HUB, "env-7", item, partner(T0 + 9))).toBe("duplicate");
       expect(await store.undeliveredItems()).toEqual([]);
     });
 
+    it("keys receipts by sender and envelope id (ids are unique per sender only)", async () => {
+      const local = { storedAt: T0, origin: "partner" as const };
+      expect(await store.receiveItem(HUB, "env-1", trackReport("TR-A"), local)).toBe("stored");
+      expect(await store.receiveItem("JSDF", "env-1", trackReport("TR-B"), local)).toBe("stored");
+      expect((await store.getItem("TR-B"))?.meta).toEqual({ ...local, sender: "JSDF", envelopeId: "env-1" });
+      expect(await store.markReceived("JSDF", "env-1", T0)).toBe("duplicate");
+      expect(await store.markReceived("ROK_KTMO_CELL", "env-1", T0)).toBe("new");
+      expect(await store.markDelivered("JSDF", "env-1", T0 + 1)).toBe("delivered");
+      expect((await store.undeliveredItems()).map((p) => [p.from, p.stored.item.id])).toEqual([
+        [HUB, "TR-A"],
+      ]);
+      await storeError(
+        store.receiveItem("JSDF", "env-2", trackReport("TR-C"), partner(T0)),
+        "INVALID_RECORD",
+      );
+    });
+
     it("treats the same item in a second envelope as a duplicate but remembers that envelope", async () => {
-      expect(await store.receiveItem("env-a", intelReport("IR-1"), partner(T0))).toBe("stored");
-      expect(await store.receiveItem("env-b", intelReport("IR-1"), partner(T0 + 1))).toBe("duplicate");
-      expect(await store.markReceived("env-b", T0 + 2)).toBe("duplicate");
+      expect(await store.receiveItem(HUB, "env-a", intelReport("IR-1"), partner(T0))).toBe("stored");
+      expect(await store.receiveItem(HUB, "env-b", intelReport("IR-1"), partner(T0 + 1))).toBe("duplicate");
+      expect(await store.markReceived(HUB, "env-b", T0 + 2)).toBe("duplicate");
       expect((await store.undeliveredItems()).map((p) => p.envelopeId)).toEqual(["env-a"]);
-      expect(await store.markReceived("env-c", T0 + 3)).toBe("new");
-      expect(await store.markReceived("env-c", T0 + 4)).toBe("duplicate");
-      expect(await store.receiveItem("env-c", intelReport("IR-2"), partner(T0 + 5))).toBe("duplicate");
+      expect(await store.markReceived(HUB, "env-c", T0 + 3)).toBe("new");
+      expect(await store.markReceived(HUB, "env-c", T0 + 4)).toBe("duplicate");
+      expect(await store.receiveItem(HUB, "env-c", intelReport("IR-2"), partner(T0 + 5))).toBe("duplicate");
       expect(await store.getItem("IR-2")).toBeUndefined();
     });
 
     it("stores one of many concurrent receipts of the same envelope", async () => {
       const item = trackReport("KOR-TR-8");
       const outcomes = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.receiveItem("env-8", item, partner(T0 + i))),
+        Array.from({ length: 8 }, (_, i) => store.receiveItem(HUB, "env-8", item, partner(T0 + i))),
       );
       expect(outcomes.filter((o) => o === "stored")).toHaveLength(1);
       expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(7);
@@ -394,9 +413,9 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
     });
 
     it("survives a close and reopen: receipts, undelivered items, outbox and audit log", async () => {
-      expect(await store.receiveItem("env-1", trackReport("TR-1"), partner(T0))).toBe("stored");
-      expect(await store.receiveItem("env-2", trackReport("TR-2"), partner(T0 + 1))).toBe("stored");
-      await store.markDelivered("env-1", T0 + 2);
+      expect(await store.receiveItem(HUB, "env-1", trackReport("TR-1"), partner(T0))).toBe("stored");
+      expect(await store.receiveItem(HUB, "env-2", trackReport("TR-2"), partner(T0 + 1))).toBe("stored");
+      await store.markDelivered(HUB, "env-1", T0 + 2);
       await store.enqueueOutbox({
         id: "out-1",
         recipient: "JSDF",
@@ -407,8 +426,8 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       await store.close();
 
       const again = await reopen();
-      expect(await again.receiveItem("env-1", trackReport("TR-1"), partner(T0 + 10))).toBe("duplicate");
-      expect(await again.receiveItem("env-2", trackReport("TR-2"), partner(T0 + 10))).toBe("duplicate");
+      expect(await again.receiveItem(HUB, "env-1", trackReport("TR-1"), partner(T0 + 10))).toBe("duplicate");
+      expect(await again.receiveItem(HUB, "env-2", trackReport("TR-2"), partner(T0 + 10))).toBe("duplicate");
       // Stored before the outage but not yet acted on: still handed over, once.
       expect((await again.undeliveredItems()).map((p) => p.envelopeId)).toEqual(["env-2"]);
       expect((await again.pendingOutbox()).map((e) => e.id)).toEqual(["out-1"]);
@@ -477,10 +496,10 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       expect(e3.message).toContain("leafHash: a SHA-256 hash has 32 bytes");
       await storeError(store.putAlert({ ...alert("a", T0, "JPN"), areas: [] }), "INVALID_RECORD");
       await storeError(store.recordDecision({ ...decision("d", T0, "permit"), at: 1.5 }), "INVALID_RECORD");
-      await storeError(store.receiveItem("", trackReport("TR-E"), partner(T0)), "INVALID_RECORD");
-      await storeError(store.markReceived("env", -1), "INVALID_RECORD");
+      await storeError(store.receiveItem(HUB, "", trackReport("TR-E"), partner(T0)), "INVALID_RECORD");
+      await storeError(store.markReceived(HUB, "env", -1), "INVALID_RECORD");
       const e4 = await storeError(
-        store.receiveItem("env-x", trackReport("TR-X"), { ...partner(T0), envelopeId: "env-y" }),
+        store.receiveItem(HUB, "env-x", trackReport("TR-X"), { ...partner(T0), envelopeId: "env-y" }),
         "INVALID_RECORD",
       );
       expect(e4.message).toContain("env-y");

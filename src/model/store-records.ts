@@ -36,7 +36,7 @@ export const ItemMeta = z.strictObject({
   storedAt: EpochMs,
   /** `local`: produced by this node; `partner`: received from another node. */
   origin: z.enum(["local", "partner"]),
-  /** The node that sent it here (partner items). */
+  /** The node that sent it here (partner items; set by `receiveItem`). */
   sender: Id.optional(),
   /** The envelope it arrived in (set by `receiveItem`). */
   envelopeId: Id.optional(),
@@ -218,6 +218,8 @@ export type AlertFilter = z.infer<typeof AlertFilter>;
 
 /** A report received and stored but not yet handed to the application (the inbox). */
 export interface InboxDelivery {
+  /** The node the envelope came from. */
+  from: string;
   envelopeId: string;
   receivedAt: EpochMs;
   stored: StoredItem;

@@ -3,18 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { storeContract, trackReport } from "../store.contract.ts";
-import { PgliteStore, pgliteTemplate } from "./pglite-store.ts";
+import { PgliteStore } from "./pglite-store.ts";
+import { cachedPgliteTemplate } from "./template-cache.ts";
 
 // initdb and the migrations take seconds under WebAssembly; every store here starts from a dump of a
 // fresh cluster (migrations from empty are tested in ../sql/migrations.test.ts and by PostgreSQL).
 let template: Promise<Blob> | undefined;
 let migratedTemplate: Promise<Blob> | undefined;
 const freshCluster = () => {
-  template ??= pgliteTemplate();
+  template ??= cachedPgliteTemplate();
   return template;
 };
 const migratedCluster = () => {
-  migratedTemplate ??= pgliteTemplate({ migrated: true });
+  migratedTemplate ??= cachedPgliteTemplate({ migrated: true });
   return migratedTemplate;
 };
 
@@ -35,9 +36,9 @@ describe("PgliteStore", () => {
     const store = new PgliteStore({ template: await freshCluster() });
     try {
       await store.migrate();
-      expect(await store.receiveItem("e1", trackReport("TR-1"), { storedAt: 1, origin: "partner" })).toBe(
-        "stored",
-      );
+      expect(
+        await store.receiveItem("JSDF", "e1", trackReport("TR-1"), { storedAt: 1, origin: "partner" }),
+      ).toBe("stored");
       expect((await store.getItem("TR-1"))?.meta.envelopeId).toBe("e1");
     } finally {
       await store.close();
@@ -49,11 +50,11 @@ describe("PgliteStore", () => {
     try {
       const first = new PgliteStore({ dataDir, template: await freshCluster() });
       await first.migrate();
-      await first.markReceived("kept", 1);
+      await first.markReceived("JSDF", "kept", 1);
       await first.close();
       const second = new PgliteStore({ dataDir, template: await freshCluster() });
       await second.migrate();
-      expect(await second.markReceived("kept", 2)).toBe("duplicate");
+      expect(await second.markReceived("JSDF", "kept", 2)).toBe("duplicate");
       await second.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../ports.ts";
-import { pgliteTemplate } from "../pglite/pglite-store.ts";
+import { cachedPgliteTemplate } from "../pglite/template-cache.ts";
 import type { Row, SqlClient, SqlQueries } from "./client.ts";
 import { applyMigrations, MIGRATIONS, type Migration } from "./migrations.ts";
 
@@ -19,7 +19,7 @@ function over(target: PGlite | Parameters<Parameters<PGlite["transaction"]>[0]>[
 }
 
 beforeEach(async () => {
-  template ??= pgliteTemplate();
+  template ??= cachedPgliteTemplate();
   db = await PGlite.create({ loadDataDir: await template });
   client = {
     ...over(db),

@@ -98,10 +98,12 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       CREATE TABLE inbox (
         seq bigserial UNIQUE,
-        envelope_id text PRIMARY KEY,
+        sender text NOT NULL,
+        envelope_id text NOT NULL,
         received_at int8 NOT NULL,
         item_id text,
-        delivered_at int8
+        delivered_at int8,
+        PRIMARY KEY (sender, envelope_id)
       );
       CREATE INDEX inbox_undelivered ON inbox (seq)
         WHERE delivered_at IS NULL AND item_id IS NOT NULL;

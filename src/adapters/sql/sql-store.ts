@@ -4,7 +4,7 @@
  * writes them). Idempotent writes use `INSERT … ON CONFLICT DO NOTHING RETURNING`, which also makes
  * concurrent duplicates safe: the second insert waits for the first to commit and then inserts nothing.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { Item } from "../../model/item.ts";
 import {
   type AgreementEventRecord,
@@ -37,6 +37,7 @@ import {
   type Row,
   type SqlClient,
   sqlState,
+  str,
   UNIQUE_VIOLATION,
 } from "./client.ts";
 import { applyMigrations } from "./migrations.ts";
@@ -150,59 +151,77 @@ export class SqlStore implements Store {
     return row ? storedItem(row) : undefined;
   }
 
-  async markReceived(envelopeId: string, receivedAt: number): Promise<"new" | "duplicate"> {
+  async markReceived(from: string, envelopeId: string, receivedAt: number): Promise<"new" | "duplicate"> {
+    const key = receiptKey(from, envelopeId, "markReceived");
     const at = parseRecord(EpochMs, receivedAt, "markReceived receivedAt");
     const rows = await this.#db().query(
-      "INSERT INTO inbox (envelope_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING envelope_id",
-      [envelopeIdOf(envelopeId, "markReceived"), at],
+      `INSERT INTO inbox (sender, envelope_id, received_at) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING envelope_id`,
+      [...key, at],
     );
     return rows.length > 0 ? "new" : "duplicate";
   }
 
-  async receiveItem(envelopeId: string, item: Item, meta: ItemMeta): Promise<"stored" | "duplicate"> {
-    const id = envelopeIdOf(envelopeId, "receiveItem");
+  async receiveItem(
+    from: string,
+    envelopeId: string,
+    item: Item,
+    meta: ItemMeta,
+  ): Promise<"stored" | "duplicate"> {
+    const [sender, id] = receiptKey(from, envelopeId, "receiveItem");
     const it = parseRecord(Item, item, "receiveItem item");
     const m = parseRecord(ItemMeta, meta, "receiveItem meta");
     if (m.envelopeId !== undefined && m.envelopeId !== id)
       throw new StoreError("INVALID_RECORD", `receiveItem: meta.envelopeId ${m.envelopeId} is not ${id}`);
-    const withEnvelope: ItemMeta = { ...m, envelopeId: id };
+    if (m.sender !== undefined && m.sender !== sender)
+      throw new StoreError("INVALID_RECORD", `receiveItem: meta.sender ${m.sender} is not ${sender}`);
+    const stored: ItemMeta = { ...m, sender, envelopeId: id };
     return this.#db().transaction(async (tx) => {
       const receipt = await tx.query(
-        "INSERT INTO inbox (envelope_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING envelope_id",
-        [id, m.storedAt],
+        `INSERT INTO inbox (sender, envelope_id, received_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING envelope_id`,
+        [sender, id, m.storedAt],
       );
       if (receipt.length === 0) return "duplicate";
-      if (!(await this.#insertItem(tx, it, withEnvelope))) return "duplicate";
-      await tx.query("UPDATE inbox SET item_id = $2 WHERE envelope_id = $1", [id, it.id]);
+      if (!(await this.#insertItem(tx, it, stored))) return "duplicate";
+      await tx.query("UPDATE inbox SET item_id = $3 WHERE sender = $1 AND envelope_id = $2", [
+        sender,
+        id,
+        it.id,
+      ]);
       return "stored";
     });
   }
 
   async undeliveredItems(limit = 100): Promise<InboxDelivery[]> {
     const rows = await this.#db().query(
-      `SELECT i.envelope_id, i.received_at, it.body, it.meta FROM inbox i JOIN items it ON it.id = i.item_id
+      `SELECT i.sender, i.envelope_id, i.received_at, it.body, it.meta FROM inbox i JOIN items it ON it.id = i.item_id
        WHERE i.delivered_at IS NULL AND i.item_id IS NOT NULL ORDER BY i.seq LIMIT $1`,
-      [limit],
+      [parseRecord(PositiveInt, limit, "undeliveredItems limit")],
     );
     return rows.map((r) => ({
-      envelopeId: String(r.envelope_id),
+      from: str(r, "sender"),
+      envelopeId: str(r, "envelope_id"),
       receivedAt: num(r, "received_at"),
       stored: storedItem(r),
     }));
   }
 
   async markDelivered(
+    from: string,
     envelopeId: string,
     at: number,
   ): Promise<"delivered" | "already-delivered" | "unknown"> {
     const db = this.#db();
+    const key = receiptKey(from, envelopeId, "markDelivered");
     const when = parseRecord(EpochMs, at, "markDelivered at");
     const rows = await db.query(
-      "UPDATE inbox SET delivered_at = $2 WHERE envelope_id = $1 AND delivered_at IS NULL RETURNING envelope_id",
-      [envelopeId, when],
+      `UPDATE inbox SET delivered_at = $3 WHERE sender = $1 AND envelope_id = $2 AND delivered_at IS NULL
+       RETURNING envelope_id`,
+      [...key, when],
     );
     if (rows.length > 0) return "delivered";
-    const known = await db.query("SELECT 1 FROM inbox WHERE envelope_id = $1", [envelopeId]);
+    const known = await db.query("SELECT 1 FROM inbox WHERE sender = $1 AND envelope_id = $2", key);
     return known.length > 0 ? "already-delivered" : "unknown";
   }
 
@@ -455,10 +474,14 @@ function storedItem(row: Row): StoredItem {
   return { item: json(row, "body") as Item, meta: json(row, "meta") as ItemMeta };
 }
 
-function envelopeIdOf(id: string, what: string): string {
-  if (typeof id !== "string" || id.length === 0 || id.length > 512)
-    throw new StoreError("INVALID_RECORD", `${what}: an envelope id is a string of 1 to 512 characters`);
-  return id;
+const ReceiptKey = z.tuple([
+  z.string().min(1, "the sender is not empty").max(512),
+  z.string().min(1, "the envelope id is not empty").max(512),
+]);
+const PositiveInt = z.number().int().positive();
+
+function receiptKey(from: string, envelopeId: string, what: string): [string, string] {
+  return parseRecord(ReceiptKey, [from, envelopeId], what);
 }
 
 async function auditSizeOf(db: Pick<SqlClient, "query">): Promise<number> {

@@ -82,7 +82,7 @@ export function intelReport(id: string): Item {
     },
     producedAt: "2017-09-03T04:10:00Z",
     title: "Seismic event at Punggye-ri",
-    body: 'Unicode survives: 核実験 / 핵실험; quotes " and \\ too.',
+    body: 'Unicode survives: 核実験 / 핵실험 🚀; quotes " and \\, and a NUL \u0000 (which jsonb would refuse).',
     attachments: [
       {
         kind: "seismic-event",

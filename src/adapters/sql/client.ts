@@ -62,7 +62,7 @@ export function bytes(row: Row, column: string): Uint8Array {
   return new Uint8Array(v);
 }
 
-/** A jsonb column, as both drivers decode it. */
+/** A json column, as both drivers decode it. */
 export function json(row: Row, column: string): unknown {
   return row[column];
 }

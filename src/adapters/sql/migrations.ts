@@ -6,7 +6,9 @@
  * the database as it was and two processes migrating at once do not collide.
  *
  * Times are int8 epoch milliseconds, except track_states.at (float8: sensor times carry fractions of a
- * millisecond). Bodies are jsonb; indexed columns repeat what queries filter on.
+ * millisecond). Bodies are `json`, not `jsonb`: the text is kept as written (jsonb refuses the NUL
+ * character, which a report's free text may carry, and reorders keys); queries never look inside a body,
+ * since the columns beside it repeat what they filter on.
  */
 import { createHash } from "node:crypto";
 import { StoreError } from "../../ports.ts";
@@ -29,8 +31,8 @@ export const MIGRATIONS: readonly Migration[] = [
         id text PRIMARY KEY,
         kind text NOT NULL,
         originator text NOT NULL,
-        body jsonb NOT NULL,
-        meta jsonb NOT NULL,
+        body json NOT NULL,
+        meta json NOT NULL,
         stored_at int8 NOT NULL
       );
       CREATE INDEX items_stored_at ON items (stored_at);
@@ -39,7 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
         seq bigserial PRIMARY KEY,
         track_id text NOT NULL,
         at float8 NOT NULL,
-        body jsonb NOT NULL
+        body json NOT NULL
       );
       CREATE INDEX track_states_track_at ON track_states (track_id, at, seq);
 
@@ -51,7 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
         recipient text NOT NULL,
         outcome text NOT NULL CHECK (outcome IN ('permit', 'deny')),
         agreement text,
-        body jsonb NOT NULL
+        body json NOT NULL
       );
       CREATE INDEX decisions_at ON decisions (at, id);
       CREATE INDEX decisions_item ON decisions (item_id);
@@ -76,7 +78,7 @@ export const MIGRATIONS: readonly Migration[] = [
         agreement_id text NOT NULL,
         at_ms int8 NOT NULL,
         type text NOT NULL,
-        body jsonb NOT NULL,
+        body json NOT NULL,
         recorded_at int8 NOT NULL,
         PRIMARY KEY (agreement_id, at_ms, type)
       );
@@ -87,7 +89,7 @@ export const MIGRATIONS: readonly Migration[] = [
         nation text NOT NULL,
         event_id text,
         track_id text,
-        body jsonb NOT NULL
+        body json NOT NULL
       );
       CREATE INDEX alerts_sent_at ON alerts (sent_at, id);
     `,

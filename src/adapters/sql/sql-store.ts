@@ -139,7 +139,7 @@ export class SqlStore implements Store {
 
   async #insertItem(db: Pick<SqlClient, "query">, item: Item, meta: ItemMeta): Promise<boolean> {
     const rows = await db.query(
-      `INSERT INTO items (id, kind, originator, body, meta, stored_at) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)
+      `INSERT INTO items (id, kind, originator, body, meta, stored_at) VALUES ($1, $2, $3, $4::json, $5::json, $6)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [item.id, item.kind, item.label.originator, JSON.stringify(item), JSON.stringify(meta), meta.storedAt],
     );
@@ -277,7 +277,7 @@ export class SqlStore implements Store {
 
   async appendTrackState(state: TrackStateRecord): Promise<void> {
     const s = parseRecord(TrackStateSchema, state, "appendTrackState");
-    await this.#db().query("INSERT INTO track_states (track_id, at, body) VALUES ($1, $2, $3::jsonb)", [
+    await this.#db().query("INSERT INTO track_states (track_id, at, body) VALUES ($1, $2, $3::json)", [
       s.trackId,
       s.at,
       JSON.stringify(s),
@@ -291,7 +291,7 @@ export class SqlStore implements Store {
       for (let start = 0; start < parsed.length; start += CHUNK) {
         const chunk = parsed.slice(start, start + CHUNK);
         await tx.query(
-          `INSERT INTO track_states (track_id, at, body) VALUES ${valuesList(chunk.length, ["", "", "::jsonb"])}`,
+          `INSERT INTO track_states (track_id, at, body) VALUES ${valuesList(chunk.length, ["", "", "::json"])}`,
           chunk.flatMap((s) => [s.trackId, s.at, JSON.stringify(s)]),
         );
       }
@@ -313,7 +313,7 @@ export class SqlStore implements Store {
     const agreement = d.decision.outcome === "permit" ? d.decision.agreement : null;
     const rows = await this.#db().query(
       `INSERT INTO decisions (id, at, item_id, sender, recipient, outcome, agreement, body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [d.id, d.at, d.itemId, d.sender, d.recipient, d.decision.outcome, agreement, JSON.stringify(d)],
     );
     return rows.length > 0 ? "stored" : "duplicate";
@@ -431,7 +431,7 @@ export class SqlStore implements Store {
     const at = parseIso(r.event.at);
     if (!at.ok) throw new StoreError("INVALID_RECORD", `recordAgreementEvent: event.at: ${at.why}`);
     const rows = await this.#db().query(
-      `INSERT INTO agreement_events (agreement_id, at_ms, type, body, recorded_at) VALUES ($1, $2, $3, $4::jsonb, $5)
+      `INSERT INTO agreement_events (agreement_id, at_ms, type, body, recorded_at) VALUES ($1, $2, $3, $4::json, $5)
        ON CONFLICT DO NOTHING RETURNING agreement_id`,
       [r.agreementId, at.ms, r.event.type, JSON.stringify(r), r.recordedAt],
     );
@@ -449,7 +449,7 @@ export class SqlStore implements Store {
   async putAlert(alert: AlertRecord): Promise<"stored" | "duplicate"> {
     const a = parseRecord(AlertSchema, alert, "putAlert");
     const rows = await this.#db().query(
-      `INSERT INTO alerts (id, sent_at, nation, event_id, track_id, body) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+      `INSERT INTO alerts (id, sent_at, nation, event_id, track_id, body) VALUES ($1, $2, $3, $4, $5, $6::json)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [a.id, a.sentAt, a.nation, a.eventId ?? null, a.trackId ?? null, JSON.stringify(a)],
     );

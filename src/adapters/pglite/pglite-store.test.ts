@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { storeContract, trackReport } from "../store.contract.ts";
-import { PgliteStore } from "./pglite-store.ts";
+import { nodeDataDir, PgliteStore } from "./pglite-store.ts";
 import { cachedPgliteTemplate } from "./template-cache.ts";
 
 // initdb and the migrations take seconds under WebAssembly; every store here starts from a dump of a
@@ -45,8 +45,23 @@ describe("PgliteStore", () => {
     }
   });
 
+  it("creates a node's directory under a root that does not exist yet", async () => {
+    const root = mkdtempSync(join(scratch, "triwatch-pglite-"));
+    try {
+      const dataDir = nodeDataDir("USFK_TMO_CELL", join(root, "data"));
+      expect(dataDir).toBe(join(root, "data", "USFK_TMO_CELL"));
+      const store = new PgliteStore({ dataDir, template: await migratedCluster() });
+      await store.migrate();
+      await store.close();
+      expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
+      expect(() => nodeDataDir("../etc")).toThrow(/node id/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("does not load the template over an existing data directory", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "triwatch-pglite-"));
+    const dataDir = mkdtempSync(join(scratch, "triwatch-pglite-"));
     try {
       const first = new PgliteStore({ dataDir, template: await freshCluster() });
       await first.migrate();

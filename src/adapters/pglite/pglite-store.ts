@@ -4,7 +4,7 @@
  * it queues statements and transactions itself, so concurrent calls are safe but run one at a time.
  * Only one process may open a data directory at a time.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { StoreError } from "../../ports.ts";
@@ -59,6 +59,8 @@ class PgliteClient implements SqlClient {
     // A template is only for a new directory: loading it over existing data would replace that data.
     const fresh = dataDir === undefined || !existsSync(join(dataDir, "PG_VERSION"));
     try {
+      // PGlite creates the directory itself but not its parents (`./data/` on a first run).
+      if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
       return await PGlite.create({
         ...(dataDir === undefined ? {} : { dataDir }),
         ...(template !== undefined && fresh ? { loadDataDir: template } : {}),
@@ -88,6 +90,16 @@ class PgliteClient implements SqlClient {
     this.#db = undefined;
     if (db) await (await db).close();
   }
+}
+
+/** A node's data directory under `root` (default `./data`): `data/<node>/`. */
+export function nodeDataDir(nodeId: string, root = "data"): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(nodeId))
+    throw new StoreError(
+      "INVALID_RECORD",
+      `node id "${nodeId}": letters, digits, _ and - only in a directory name`,
+    );
+  return join(root, nodeId);
 }
 
 /** The Store on embedded PGlite. */

@@ -21,8 +21,9 @@ import {
 } from "node:crypto";
 import { CompactSign, compactVerify } from "jose";
 import { z } from "zod";
+import { canonicalBytes } from "../audit/jcs.ts";
 import { type KeyRing, NodeId, type NodeKeys, okpThumbprint } from "../keys/node-keys.ts";
-import { canonicalBytes, strictBase64url } from "./canonical.ts";
+import { strictBase64url } from "./base64url.ts";
 
 /** JWS `typ` of handshake messages. */
 export const HANDSHAKE_TYP = "triwatch-link-handshake+jws";

@@ -10,7 +10,15 @@ import {
   rokReport,
   rokTrack,
 } from "./chain.fixture.ts";
-import { openEnvelope, openFrame, relayEnvelope, relayFrame, sealEnvelope, sealFrame } from "./envelope.ts";
+import {
+  compareLabels,
+  openEnvelope,
+  openFrame,
+  relayEnvelope,
+  relayFrame,
+  sealEnvelope,
+  sealFrame,
+} from "./envelope.ts";
 import { makeRelease, type ReleaseBytes, signBatch, signReport } from "./originator.ts";
 import type { Opened, OpenResult, OriginatorProof } from "./schema.ts";
 
@@ -260,6 +268,13 @@ describe("attacks are rejected with a reason", () => {
     const r = await openEnvelope(chain.receiver(CHAIN[1]), await seal(ORIGIN, CHAIN[1], shown, proof), T0);
     expectReason(r, "RELABELLED");
     if (!r.ok) expect(r.detail).toMatch(/topics/);
+  });
+
+  it("RELABELLED: a label that is not I-JSON (a lone surrogate) equals no label, not even itself", () => {
+    const label = rokTrack().label;
+    const odd = { ...label, approvals: [{ to: "USA" as const, at: "2024-12-17T23:27:31Z", ref: "\ud800" }] };
+    expect(compareLabels(label, label)).toBeNull();
+    expect(compareLabels(odd, odd)?.reason).toBe("RELABELLED");
   });
 
   it("DOWNGRADED: a marking below the grade the correspondence requires", async () => {

@@ -11,10 +11,11 @@
  * originator's signature, which every hop and the final recipient check.
  */
 import { CompactEncrypt, compactDecrypt } from "jose";
+import { canonicalJson, type JsonValue } from "../audit/jcs.ts";
 import type { KeyRing, NodeKeys, PeerKeys } from "../keys/node-keys.ts";
 import type { Item } from "../model/item.ts";
 import { Label } from "../model/label.ts";
-import { canonicalJson, strictBase64url } from "./canonical.ts";
+import { strictBase64url } from "./base64url.ts";
 import type { LinkChannel } from "./channel.ts";
 import { OriginatorVerifier, type ReleaseBytes } from "./originator.ts";
 import { randomId } from "./random.ts";
@@ -345,7 +346,8 @@ function compareShownLabel(
 ): { reason: "RELABELLED" | "DOWNGRADED"; detail: string } | null {
   // Fast path: the sender serialised the very label it read from the release.
   if (JSON.stringify(shownRaw) === JSON.stringify(signedRaw)) return null;
-  if (canonicalJson(shownRaw) === canonicalJson(signedRaw)) return null;
+  const shownText = canonical(shownRaw);
+  if (shownText !== null && shownText === canonical(signedRaw)) return null;
   const shown = Label.safeParse(shownRaw);
   if (!shown.success) return { reason: "RELABELLED", detail: "the label shown is not a label" };
   return compareLabels(signed, shown.data);
@@ -368,13 +370,24 @@ export function compareLabels(
   for (const p of shown.releasableTo) {
     if (!signed.releasableTo.includes(p)) return { reason: "DOWNGRADED", detail: `REL TO ${p} added` };
   }
-  if (canonicalJson(signed) !== canonicalJson(shown)) {
-    const field = (Object.keys(signed) as (keyof Label)[]).find(
-      (k) => canonicalJson(signed[k]) !== canonicalJson(shown[k]),
-    );
+  const signedText = canonical(signed);
+  if (signedText === null || signedText !== canonical(shown)) {
+    const field = (Object.keys(signed) as (keyof Label)[]).find((k) => {
+      const a = canonical(signed[k]);
+      return a === null || a !== canonical(shown[k]);
+    });
     return { reason: "RELABELLED", detail: `label ${field ?? "members"} differs from the signed item's` };
   }
   return null;
+}
+
+/** RFC 8785 text of a value, or null if it is not I-JSON (a lone surrogate, say), which then equals nothing. */
+function canonical(value: unknown): string | null {
+  try {
+    return canonicalJson(value as JsonValue);
+  } catch {
+    return null;
+  }
 }
 
 function checkMarking(

@@ -1,5 +1,5 @@
 /** The envelope layer's public surface: originator proofs, link channels, sealing and opening envelopes. */
-export { CanonicalJsonError, canonicalBytes, canonicalJson } from "./canonical.ts";
+export { strictBase64url } from "./base64url.ts";
 export {
   answerHandshake,
   finishHandshake,
@@ -24,14 +24,7 @@ export {
   sealEnvelope,
   sealFrame,
 } from "./envelope.ts";
-export {
-  buildMerkleTree,
-  includedUnder,
-  leafHash,
-  type MerkleTree,
-  nodeHash,
-  rootFromInclusionProof,
-} from "./merkle.ts";
+export { batchTree, includedUnder, inclusionProblem } from "./inclusion.ts";
 export {
   BatchWindow,
   makeRelease,

@@ -1,7 +1,7 @@
 import { CompactSign, compactVerify } from "jose";
 import { describe, expect, it } from "vitest";
+import { canonicalBytes } from "../audit/jcs.ts";
 import { generateNodeKeys, type KeyRing, peerKeysOf } from "../keys/node-keys.ts";
-import { canonicalBytes } from "./canonical.ts";
 import { rokReport, rokTrack } from "./chain.fixture.ts";
 import {
   BATCH_TYP,

@@ -7,11 +7,13 @@
 import { type KeyObject, sign, verify } from "node:crypto";
 import { FlattenedSign, flattenedVerify } from "jose";
 import { z } from "zod";
+import { leafHash } from "../audit/hash.ts";
+import { canonicalBytes } from "../audit/jcs.ts";
 import type { KeyRing, NodeKeys, PeerKeys } from "../keys/node-keys.ts";
 import { okpThumbprint } from "../keys/node-keys.ts";
 import type { Item } from "../model/item.ts";
-import { canonicalBytes, strictBase64url } from "./canonical.ts";
-import { buildMerkleTree, includedUnder, leafHash, rootFromInclusionProof } from "./merkle.ts";
+import { strictBase64url } from "./base64url.ts";
+import { batchTree, includedUnder, inclusionProblem } from "./inclusion.ts";
 import { randomId } from "./random.ts";
 import {
   BatchHeader,
@@ -78,13 +80,13 @@ export async function signBatch(
   keys: NodeKeys,
   batch: { batchId: string; windowStart: number; releases: readonly Uint8Array[] },
 ): Promise<BatchProof[]> {
-  const tree = buildMerkleTree(batch.releases.map((r) => leafHash(r)));
+  const tree = batchTree(batch.releases);
   const header: BatchHeaderT = {
     typ: "triwatch-batch",
-    root: tree.root.toString("base64url"),
+    root: b64u(tree.root),
     batchId: batch.batchId,
     origin: keys.node,
-    count: tree.size,
+    count: batch.releases.length,
     windowStart: batch.windowStart,
   };
   const compact = signCompactEdDSA(keys, BATCH_TYP, canonicalBytes(header));
@@ -92,8 +94,12 @@ export async function signBatch(
     kind: "batch",
     header: compact,
     index,
-    path: tree.proof(index).map((h) => h.toString("base64url")),
+    path: (tree.paths[index] ?? []).map(b64u),
   }));
+}
+
+function b64u(h: Uint8Array): string {
+  return Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString("base64url");
 }
 
 /**
@@ -244,12 +250,13 @@ export class OriginatorVerifier {
     if (includedUnder(leaf, proof.index, count, proof.path.length, pathAt, entry.root, entry.known))
       return null;
     // Refused: work out why, on the slow path.
-    const path = proof.path.map((_, i) => pathAt(i));
-    if (path.some((h) => h === null)) return "audit path entry is not a canonical SHA-256 hash";
-    const root = rootFromInclusionProof(leaf, proof.index, count, path as Buffer[]);
-    return root
-      ? "audit path leads to another root"
-      : `audit path does not fit leaf ${proof.index} of ${count}`;
+    return inclusionProblem(
+      leaf,
+      proof.index,
+      count,
+      proof.path.map((_, i) => pathAt(i)),
+      entry.root,
+    );
   }
 
   #verifyHeader(compact: string, peer: PeerKeys): { header: BatchHeaderT; root: Buffer } | string {

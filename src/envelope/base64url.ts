@@ -1,0 +1,15 @@
+/**
+ * Strict base64url (RFC 4648 §5, no padding): Node's decoder ignores stray characters and the unused low
+ * bits of the last symbol, so two texts could decode to the same bytes; re-encoding rules that out.
+ */
+
+const B64U = /^[A-Za-z0-9_-]*$/;
+
+/** Decodes base64url only in its canonical form (and of `bytes` length if given), else null. */
+export function strictBase64url(text: string, bytes?: number): Buffer | null {
+  if (!B64U.test(text)) return null;
+  const buf = Buffer.from(text, "base64url");
+  if (buf.toString("base64url") !== text) return null;
+  if (bytes !== undefined && buf.length !== bytes) return null;
+  return buf;
+}

@@ -239,7 +239,10 @@ export class SqlStore implements Store {
     const where = new Where().add("recipient", "=", options.recipient);
     where.conditions.push("acked_at IS NULL");
     const sql = `SELECT id, recipient, payload, created_at, attempts, last_attempt_at FROM outbox ${where} ORDER BY seq`;
-    const rows = await this.#db().query(`${sql} ${where.limit(options.limit)}`, where.params);
+    const rows = await this.#db().query(
+      `${sql} ${where.limit(options.limit === undefined ? undefined : parseRecord(PositiveInt, options.limit, "pendingOutbox limit"))}`,
+      where.params,
+    );
     return rows.map((r) => {
       const last = numOrUndefined(r, "last_attempt_at");
       const entry: PendingOutbox = {

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
+import { formatPath } from "./parse.ts";
 
 /** Bad input: the file, the field path within it, and what is wrong. */
 export class InputError extends Error {
@@ -20,14 +21,7 @@ export class InputError extends Error {
 }
 
 /** Formats a path such as ["label", "releasableTo", 1] as `label.releasableTo[1]`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
+export const fieldPath = formatPath;
 
 /** Converts a zod failure into an InputError naming the first offending field (and counting the rest). */
 export function zodToInputError(file: string, error: z.ZodError): InputError {

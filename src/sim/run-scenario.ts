@@ -17,7 +17,7 @@ import { scenarioMeasurements } from "./measurements.ts";
 import { labelTracks, type ObjectSummary, summariseObject } from "./scenario-evaluation.ts";
 import { flyScenario, type ScenarioRun } from "./scenario-run.ts";
 import type { SensorRun } from "./sensors.ts";
-import type { FileResult } from "./yaml-file.ts";
+import type { FileResult } from "../config/parse.ts";
 
 /** Options of a scenario run. */
 export interface RunScenarioOptions {

@@ -2,8 +2,8 @@
  * Loads scenario YAML files (src/model/scenario.ts) with errors naming the file and the field path.
  */
 import { readFileSync } from "node:fs";
+import { type FileResult, parseYaml } from "../config/parse.ts";
 import { Scenario } from "../model/scenario.ts";
-import { type FileResult, parseYaml } from "./yaml-file.ts";
 
 /** Parses scenario YAML text; `file` labels the messages. */
 export function parseScenario(text: string, file: string): FileResult<Scenario> {

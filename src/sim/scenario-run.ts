@@ -25,7 +25,7 @@ import {
 } from "./flight-solver.ts";
 import { inverseGeodesic } from "./geodesy.ts";
 import { unixSeconds } from "./scenario-file.ts";
-import type { FileResult } from "./yaml-file.ts";
+import type { FileResult } from "../config/parse.ts";
 
 /** One truth object: a missile, a launcher payload, or a spent stage. */
 export interface FlightObject {

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { type FileResult, parseYaml } from "../config/parse.ts";
 import { Sensor } from "../model/sensing.ts";
-import { type FileResult, parseYaml } from "./yaml-file.ts";
 
 const COMMON_FIGURES = [
   "position",

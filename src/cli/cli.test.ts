@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../config/project.ts";
 import { runCli } from "./main.ts";
 
@@ -21,6 +21,7 @@ async function cli(...argv: string[]) {
 }
 const ex = (name: string) => join(PROJECT_ROOT, "examples", `${name}.json`);
 const tmp = mkdtempSync(join(tmpdir(), "triwatch-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const write = (name: string, text: string) => {
   const f = join(tmp, name);
   writeFileSync(f, text);

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../config/project.ts";
 import { runCli } from "../main.ts";
 
@@ -20,6 +20,7 @@ async function cli(...argv: string[]) {
   return { code, out, err };
 }
 const tmp = mkdtempSync(join(tmpdir(), "triwatch-track-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const example = join(PROJECT_ROOT, "examples", "measurements-small.json");
 const measurements = JSON.parse(readFileSync(example, "utf8")) as {
   sensors: Record<string, unknown>[];

@@ -38,7 +38,12 @@ import {
 import { loadScenarioFile } from "../src/sim/scenario-file.ts";
 import { flyScenario } from "../src/sim/scenario-run.ts";
 import { loadSensorSetFile } from "../src/sim/sensor-file.ts";
-import { averagedChiSquareBand, nees, trajectoryEstimates } from "../src/tracking/index.ts";
+import {
+  averagedChiSquareBand,
+  BallisticModelOptions,
+  nees,
+  trajectoryEstimates,
+} from "../src/tracking/index.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -48,13 +53,19 @@ const opt = (name: string): string | undefined => {
 const RUNS = Number(opt("--runs") ?? 50);
 const ONLY = opt("--scenarios")?.split(",");
 const DETECTION = args.includes("--pd-one") ? "one" : "pd";
-/** White-noise acceleration PSD of every nation's tracker (m²/s³); the tracker's default is 1. */
-const Q = Number(opt("--q") ?? 1);
+/** White-noise acceleration PSD of every nation's tracker (m²/s³); default: the tracker's default. */
+const Q = Number(opt("--q") ?? BallisticModelOptions.parse({}).accelerationPsd);
 const TRACKER = { motion: { accelerationPsd: Q } };
-/** Process noise of the bound: the tracker's own, and next to nothing (the truth has none). */
+/**
+ * Process noise of the bound: the tracker's own (with its drag allowance below ~100 km), and next to
+ * nothing (the truth has none above the atmosphere; no drag allowance either).
+ */
 const BOUNDS = [
-  { label: `the tracker's Q (q = ${Q} m²/s³)`, motion: { accelerationPsd: Q } },
-  { label: "Q → 0 (q = 1e-9 m²/s³; the truth has no process noise)", motion: { accelerationPsd: 1e-9 } },
+  { label: `the tracker's Q (q = ${Q} m²/s³ + drag allowance)`, motion: { accelerationPsd: Q } },
+  {
+    label: "Q → 0 (q = 1e-9 m²/s³, no drag allowance; the truth has no process noise)",
+    motion: { accelerationPsd: 1e-9, dragAllowanceInvBeta: 0 },
+  },
 ] as const;
 const OFFSETS = [30, 60, 120] as const;
 const NEES_GRID = Array.from({ length: 31 }, (_, i) => i * 10); // 0…300 s after coast start
@@ -192,10 +203,14 @@ for (const name of names) {
           acc.launchPad[k]?.push(e.launchErrorKm);
           if (!x) return;
           // The truth state's own ballistic launch point (what the back-propagation estimates), and the
-          // model's impact bias (its vacuum prediction from the true state against the true impact).
+          // model's impact bias (the estimator's prediction from the exact true state, with its re-entry
+          // prior, against the true impact).
           const bl = ballisticGroundPoint(x, -1);
           if (bl) acc.launchBallistic[k]?.push(inverseGeodesic(bl, est.launch).distanceM / 1000);
-          const bi = ballisticGroundPoint(x, 1);
+          const bi = trajectoryEstimates(
+            { t: cur.state.t, dim: 6, x, P: new Float64Array(36) },
+            ESTIMATES,
+          )?.impact;
           if (bi && truth.impact) acc.impactBias[k]?.push(inverseGeodesic(bi, truth.impact).distanceM / 1000);
           const ji = groundPointJacobian(x, 1);
           const jl = groundPointJacobian(x, -1);

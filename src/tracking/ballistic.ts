@@ -25,8 +25,27 @@ import {
 export const BallisticModelOptions = z.strictObject({
   /** Estimate drag: adds the inverse ballistic coefficient 1/β (m²/kg) as a 7th state. */
   drag: z.boolean().default(false),
-  /** Spectral density q (m²/s³) of the white-noise acceleration that covers unmodelled forces. */
-  accelerationPsd: z.number().positive().default(1),
+  /**
+   * Spectral density q (m²/s³) of the white-noise acceleration that covers unmodelled forces in coast.
+   * Above the atmosphere the model (J2 gravity, Earth rotation) leaves out higher gravity harmonics
+   * (~1e-4 m/s²), motor tail-off and venting after burnout and attitude thrusters (mm/s²), and RK4 error
+   * (negligible at 5 s steps): a few mm/s² correlated over ~100 s, q ≈ (3e-3)²·100 ≈ 1e-3. A larger q
+   * makes the covariance pessimistic in coast (NEES below its band: q = 1 was 2–40× off the bound with no
+   * process noise); a smaller one lets the filter fit the batch of coast data almost exactly, which is
+   * right for the deterministic truth but brittle for a real one. Drag is covered separately by
+   * `dragAllowanceInvBeta`; thrust (boost) is not covered: a boost track is lost and restarted.
+   */
+  accelerationPsd: z.number().positive().default(1e-3),
+  /**
+   * Without a drag state: the drag of an object this light (1/β, m²/kg; 1e-3 is β = 1,000 kg/m², lighter
+   * than a tumbling spent stage) is added to the process noise, as white acceleration of PSD
+   * (½ρ|v|²/β)²·τ with τ = `dragCorrelationS`. It switches itself on below ~100 km (where ρ rises above
+   * ~1e-6 kg/m³) and grows with the density, so the filter follows re-entry deceleration it does not
+   * model, while exo-atmospheric coast keeps the small `accelerationPsd`. 0 turns it off.
+   */
+  dragAllowanceInvBeta: z.number().min(0).default(1e-3),
+  /** Correlation time (s) of the unmodelled drag acceleration in the drag allowance. */
+  dragCorrelationS: z.number().positive().default(5),
   /** Spectral density ((m²/kg)²/s) of the random walk on 1/β, when drag is estimated. */
   invBetaPsd: z.number().min(0).default(1e-10),
   /**
@@ -270,10 +289,15 @@ export class BallisticMotionModel {
   /**
    * Process noise over dt for white-noise acceleration of spectral density q on each ECEF axis
    * (continuous white-noise acceleration, discretised) plus a random walk on 1/β; written into `out`.
+   * Given states (the ends of the step), a 6-state model adds the drag allowance at the denser end.
    */
-  processNoise(dt: number, out: Float64Array): Float64Array {
+  processNoise(dt: number, out: Float64Array, from?: Float64Array, to?: Float64Array): Float64Array {
     const n = this.dim;
-    const q = this.options.accelerationPsd;
+    let q = this.options.accelerationPsd;
+    if (n === 6 && this.options.dragAllowanceInvBeta > 0 && from) {
+      const a = Math.max(this.dragAcceleration(from), to ? this.dragAcceleration(to) : 0);
+      q += a * a * this.options.dragCorrelationS;
+    }
     const adt = Math.abs(dt);
     out.fill(0);
     const pp = (q * adt * adt * adt) / 3;
@@ -287,6 +311,18 @@ export class BallisticMotionModel {
     }
     if (n === 7) out[48] = this.options.invBetaPsd * adt;
     return out;
+  }
+
+  /** Drag deceleration (m/s²) of an object with 1/β = `dragAllowanceInvBeta` in state x. */
+  private dragAcceleration(x: Float64Array): number {
+    const r = this.r;
+    r[0] = x[0] as number;
+    r[1] = x[1] as number;
+    r[2] = x[2] as number;
+    const rho = densityAt(r);
+    if (rho === 0) return 0;
+    const v2 = (x[3] as number) ** 2 + (x[4] as number) ** 2 + (x[5] as number) ** 2;
+    return 0.5 * rho * v2 * this.options.dragAllowanceInvBeta;
   }
 }
 

@@ -64,7 +64,9 @@ describe("trajectoryEstimates on an exact state", () => {
     const x0 = launchState(3000, 45);
     const mid = model.propagate(x0, 150, new Float64Array(6));
     const t0 = 1_700_000_000;
-    const est = trajectoryEstimates({ t: t0 + 150, dim: 6, x: mid, P: tinyCovariance(6) });
+    // The truth here is a vacuum flight, so the re-entry drag prior is switched off.
+    const vacuum = { reentry: { invBeta: 0 } };
+    const est = trajectoryEstimates({ t: t0 + 150, dim: 6, x: mid, P: tinyCovariance(6) }, vacuum);
     expect(est).toBeDefined();
     if (!est) return;
     const launch = ecefToGeodetic([x0[0] as number, x0[1] as number, x0[2] as number]);
@@ -101,10 +103,32 @@ describe("trajectoryEstimates on an exact state", () => {
     // … and shrinks to the state's own (1 m, 1 cm/s) uncertainty without it.
     const exact = trajectoryEstimates(
       { t: t0 + 150, dim: 6, x: mid, P: tinyCovariance(6) },
-      { motion: { accelerationPsd: 1e-8 } },
+      { ...vacuum, motion: { accelerationPsd: 1e-8 } },
     );
     expect(exact?.impact.ellipse95.semiMajorM).toBeLessThan(50);
     expect(exact?.impact.ellipse95.semiMajorM).toBeGreaterThan(1);
+  });
+
+  it("puts re-entry drag into the impact of a position-velocity state, short of the vacuum impact", () => {
+    const x0 = launchState(3000, 45);
+    const mid = model.propagate(x0, 150, new Float64Array(6));
+    const s = { t: 0, dim: 6, x: mid, P: tinyCovariance(6) };
+    const vac = trajectoryEstimates(s, { reentry: { invBeta: 0 } });
+    const drag = trajectoryEstimates(s);
+    const heavy = trajectoryEstimates(s, { reentry: { invBeta: 1 / 50_000, invBetaSigma: 0 } });
+    if (!vac || !drag || !heavy) throw new Error("no estimate");
+    const shortfall = (e: typeof vac): number =>
+      greatCircleM(vac.launch.latDeg, vac.launch.lonDeg, vac.impact.latDeg, vac.impact.lonDeg) -
+      greatCircleM(vac.launch.latDeg, vac.launch.lonDeg, e.impact.latDeg, e.impact.lonDeg);
+    // Drag brings the object down short and late; a heavier object (larger β) less so.
+    expect(shortfall(drag)).toBeGreaterThan(50);
+    expect(shortfall(drag)).toBeLessThan(5_000);
+    expect(shortfall(heavy)).toBeGreaterThan(0);
+    expect(shortfall(heavy)).toBeLessThan(shortfall(drag));
+    expect(drag.impact.t).toBeGreaterThan(vac.impact.t);
+    // The prior's spread widens the ellipse; the launch point (vacuum, backwards) is unchanged.
+    expect(drag.impact.ellipse95.semiMajorM).toBeGreaterThan(heavy.impact.ellipse95.semiMajorM);
+    expect(drag.launch.latDeg).toBe(vac.launch.latDeg);
   });
 
   it("classifies a lofted shot by its energy, not its short ground range", () => {

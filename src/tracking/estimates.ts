@@ -5,9 +5,17 @@
  * Everything comes from propagating one coast-phase state with the ballistic model. The boost phase is
  * powered, not ballistic, so propagating backwards to the ground gives a *ballistic launch point*: the
  * point from which an unpowered object would have had to start to be where the track is. It lies
- * down-range of the true pad (a missile still climbs under thrust for 1–5 minutes), by tens to hundreds
- * of kilometres for long-range missiles; it is labelled as such, and its ellipse reflects only the
- * track's uncertainty, not that bias. The backward propagation leaves drag out (vacuum ballistic).
+ * *up-range of (behind) the true pad*: the vacuum arc through the coast state is the arc of an object
+ * already at burnout speed, and traced back it reaches the ground farther back than the powered ascent,
+ * which started from rest and gained its speed on the way, actually came from; the gap is tens of
+ * kilometres for short-range missiles and grows with range and burn time. The output says so
+ * (`launch.kind: "ballistic"`: a ballistic extrapolation), and its ellipse reflects only the track's uncertainty,
+ * not that bias. The backward propagation leaves drag out (vacuum ballistic).
+ *
+ * Forwards, a position-velocity track state is given a prior inverse ballistic coefficient (`reentry`:
+ * a typical re-entry vehicle's, with a spread) so that the predicted impact includes the re-entry drag
+ * (for an IRBM warhead it moves the impact by a few hundred metres, more than the track's own error);
+ * the prior's spread enters the impact ellipse. A track that estimates 1/β itself uses its own.
  *
  * Class comes from energy, not from the observed ground range: the two-body specific energy of the
  * coast state (Earth-relative velocity) gives the speed the object would have at the surface, and from that
@@ -31,10 +39,24 @@ export const CHI2_95_2D = 5.991;
 /** Estimate options (serialisable). */
 export const EstimateOptions = z.strictObject({
   /**
-   * Motion model for the long propagations. Its acceleration noise is the unmodelled acceleration
-   * over the whole flight, far smaller than a tracker's manoeuvre allowance between scans.
+   * Motion model for the long propagations: the tracker's coast process noise, without its drag
+   * allowance (made for steps of seconds; here drag comes from the `reentry` prior instead).
    */
-  motion: BallisticModelOptions.prefault({ accelerationPsd: 0.01 }),
+  motion: BallisticModelOptions.prefault({}),
+  /**
+   * Prior inverse ballistic coefficient (m²/kg) for a 6-state track's impact prediction: mean and 1-σ.
+   * β ≈ 7,000 kg/m² (mean 1/7000), σ covering β ≈ 4,000–30,000: the order of ballistic-missile re-entry
+   * vehicles (not published for any of these; the scenarios assume 5,000–10,000). Mean 0: vacuum.
+   */
+  reentry: z
+    .strictObject({
+      invBeta: z
+        .number()
+        .min(0)
+        .default(1 / 7000),
+      invBetaSigma: z.number().min(0).default(7e-5),
+    })
+    .prefault({}),
   /** Longest flight searched for impact or launch (s). */
   maxFlightS: z.number().positive().default(5_000),
   /** Points in the ground track, launch to impact inclusive. */
@@ -76,7 +98,10 @@ export type MissileClass = "SRBM" | "MRBM" | "IRBM" | "ICBM";
 export interface TrajectoryEstimates {
   /** Time and provenance of the state used. */
   basis: { t: number; provenance?: Provenance };
-  /** Ballistic launch point: back-propagation through a powered phase, see the module note. */
+  /**
+   * Ballistic launch point: a vacuum back-propagation of the coast state, not the pad. It lies up-range of
+   * (behind) the real pad by the powered ascent; see the module note.
+   */
   launch: GroundPointEstimate & { kind: "ballistic" };
   /** Predicted impact point. */
   impact: GroundPointEstimate;
@@ -279,18 +304,40 @@ export function trajectoryEstimates(
   options: z.input<typeof EstimateOptions> = {},
 ): TrajectoryEstimates | undefined {
   const o = EstimateOptions.parse(options);
-  const model = new BallisticMotionModel({ ...o.motion, drag: state.dim === 7 });
-  // Backwards, drag is left out: the ascent is powered anyway, and reversed drag grows without bound.
-  const vacuum = new BallisticMotionModel({ ...o.motion, drag: false });
   const kinematic = kinematicPart(state);
-  const toImpact = timeToGround(model, state.x, 1, o.maxFlightS);
+  const forward = state.dim === 7 || o.reentry.invBeta === 0 ? state : withInvBetaPrior(kinematic, o.reentry);
+  return estimatesFrom(forward, kinematic, state, o);
+}
+
+/** A 6-state with 1/β appended: mean and variance from the prior, uncorrelated. */
+function withInvBetaPrior(s: GaussianState, prior: EstimateOptions["reentry"]): GaussianState {
+  const x = new Float64Array(7);
+  x.set(s.x.subarray(0, 6));
+  x[6] = prior.invBeta;
+  const P = new Float64Array(49);
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P[i * 7 + j] = s.P[i * 6 + j] as number;
+  P[48] = prior.invBetaSigma ** 2;
+  return { t: s.t, dim: 7, x, P };
+}
+
+function estimatesFrom(
+  forward: GaussianState,
+  kinematic: GaussianState,
+  state: GaussianState | TrackState,
+  o: EstimateOptions,
+): TrajectoryEstimates | undefined {
+  // No drag allowance in Q: it is meant for steps of seconds, not one step to the ground.
+  const model = new BallisticMotionModel({ ...o.motion, dragAllowanceInvBeta: 0, drag: forward.dim === 7 });
+  // Backwards, drag is left out: the ascent is powered anyway, and reversed drag grows without bound.
+  const vacuum = new BallisticMotionModel({ ...o.motion, dragAllowanceInvBeta: 0, drag: false });
+  const toImpact = timeToGround(model, forward.x, 1, o.maxFlightS);
   const toLaunch = timeToGround(vacuum, kinematic.x, -1, o.maxFlightS);
   if (toImpact === undefined || toLaunch === undefined) return undefined;
-  const impact = groundPoint(new ExtendedKalmanPredictor(model), state, toImpact);
+  const impact = groundPoint(new ExtendedKalmanPredictor(model), forward, toImpact);
   const launch = groundPoint(new ExtendedKalmanPredictor(vacuum), kinematic, toLaunch);
-  const buf = new Float64Array(state.dim);
+  const buf = new Float64Array(forward.dim);
   const positionAt = (dt: number): Vec3 =>
-    positionOf(dt < 0 ? vacuum.propagate(kinematic.x, dt, buf) : model.propagate(state.x, dt, buf));
+    positionOf(dt < 0 ? vacuum.propagate(kinematic.x, dt, buf) : model.propagate(forward.x, dt, buf));
   // Sample the arc for the ground track and to bracket the apogee.
   const points = o.groundTrackPoints;
   const groundTrack: TrajectoryEstimates["groundTrack"] = [];

@@ -56,7 +56,7 @@ export class ExtendedKalmanPredictor extends BasePredictor implements Predictor 
     this.model.propagateWithJacobian(prior.x, dt, xOut, this.phi);
     matMul(this.phi, prior.P, n, n, n, this.tmp);
     matMulABt(this.tmp, this.phi, n, n, n, pOut);
-    this.model.processNoise(dt, this.q);
+    this.model.processNoise(dt, this.q, prior.x, xOut);
     for (let i = 0; i < n * n; i++) pOut[i] = (pOut[i] as number) + (this.q[i] as number);
     symmetrise(pOut, n);
     return true;
@@ -103,7 +103,7 @@ export class UnscentedKalmanPredictor extends BasePredictor implements Predictor
       const wm = w.wm[s] as number;
       for (let j = 0; j < n; j++) xOut[j] = (xOut[j] as number) + wm * (pts[s * n + j] as number);
     }
-    this.model.processNoise(dt, this.q);
+    this.model.processNoise(dt, this.q, prior.x, xOut);
     pOut.set(this.q);
     for (let s = 0; s <= 2 * n; s++) {
       const wc = w.wc[s] as number;

@@ -4,11 +4,14 @@
  * order of arrival (observation time plus the sensor's latency), and run one tracker per nation on its
  * own sensors only. Nothing is shared between nations here; that is the network's business.
  *
- * The tracker has no out-of-sequence handling, so a scan that arrives after a later-observed scan has
- * already been processed (a slow space-IR report behind fast radar scans) is dropped and counted.
+ * A scan that arrives after a later-observed scan has already been processed (a slow space-IR report
+ * behind fast radar scans) is handed to the tracker all the same, which reprocesses the tracks it updates
+ * (tracking/reprocess.ts); only one later than the tracker's `outOfSequence.maxLagS` is dropped. Both
+ * are counted.
  * Times in the results are seconds after the object's launch; "received" times include the latency.
  */
 import type { z } from "zod";
+import type { FileResult } from "../config/parse.ts";
 import type { Scenario } from "../model/scenario.ts";
 import type { Detection, Sensor } from "../model/sensing.ts";
 import type { Topology } from "../model/topology.ts";
@@ -17,7 +20,6 @@ import { scenarioMeasurements } from "./measurements.ts";
 import { labelTracks, type ObjectSummary, summariseObject } from "./scenario-evaluation.ts";
 import { flyScenario, type ScenarioRun } from "./scenario-run.ts";
 import type { SensorRun } from "./sensors.ts";
-import type { FileResult } from "../config/parse.ts";
 
 /** Options of a scenario run. */
 export interface RunScenarioOptions {
@@ -53,8 +55,11 @@ export interface NationTracking extends NationSensors {
   tracker: MultiTargetTracker;
   /** Detections delivered (including false alarms and dropped ones). */
   delivered: number;
-  /** Scans (and their detections) dropped because they arrived after a later-observed scan. */
-  late: { scans: number; detections: number };
+  /**
+   * Scans (and their detections) that arrived after a later-observed scan: all of them, those dropped
+   * as too late to reprocess, and the track updates made by reprocessing.
+   */
+  late: { scans: number; detections: number; dropped: number; reprocessedUpdates: number };
   /** Per track id: observation and arrival time of the confirming scan, time of deletion. */
   events: Map<string, { confirmedT?: number; confirmedArrivalT?: number; deletedT?: number }>;
   /** Per truth object: its earliest-arriving detection at this nation. */
@@ -73,8 +78,12 @@ export interface NationResult {
   sensors: string[];
   /** Detections delivered. */
   detections: number;
-  /** Scans dropped for arriving out of sequence. */
+  /** Scans dropped for arriving out of sequence later than the tracker's reprocessing limit. */
   lateScansDropped: number;
+  /** Scans that arrived out of sequence and were reprocessed into the tracks. */
+  lateScansReprocessed: number;
+  /** Track updates made by reprocessing late scans. */
+  lateUpdatesReprocessed: number;
   /** Tracks ever confirmed (including on spent stages and false tracks). */
   tracksConfirmed: number;
   /** Per object of interest. */
@@ -130,12 +139,13 @@ export function trackNation(
     ...group,
     tracker,
     delivered: 0,
-    late: { scans: 0, detections: 0 },
+    late: { scans: 0, detections: 0, dropped: 0, reprocessedUpdates: 0 },
     events: new Map(),
     firstDetections: new Map(),
     scanPhase: new Map(),
   };
   const dets = run.detections;
+  const maxLagS = tracker.options.outOfSequence.maxLagS;
   let lastT = Number.NEGATIVE_INFINITY;
   let i = 0;
   while (i < dets.length) {
@@ -160,12 +170,16 @@ export function trackNation(
       if (src?.kind === "object" && !out.firstDetections.has(src.objectId))
         out.firstDetections.set(src.objectId, { t: first.t, arrivalT, sensorId: sensor.id });
     }
-    if (first.t < lastT) {
+    const late = first.t < lastT;
+    if (late) {
       out.late.scans++;
       out.late.detections += end - i;
-    } else {
-      lastT = first.t;
+    }
+    if (late && lastT - first.t > maxLagS) out.late.dropped++;
+    else {
+      lastT = Math.max(lastT, first.t);
       const r = tracker.processScan(sensor.id, first.t, dets.slice(i, end));
+      out.late.reprocessedUpdates += r.reprocessed.length;
       for (const id of r.confirmed) out.events.set(id, { confirmedT: first.t, confirmedArrivalT: arrivalT });
       for (const id of r.deleted) out.events.set(id, { ...out.events.get(id), deletedT: first.t });
     }
@@ -214,7 +228,9 @@ export function runScenario(
       nodes: nt.nodes,
       sensors: nt.sensors.map((s) => s.id),
       detections: nt.delivered,
-      lateScansDropped: nt.late.scans,
+      lateScansDropped: nt.late.dropped,
+      lateScansReprocessed: nt.late.scans - nt.late.dropped,
+      lateUpdatesReprocessed: nt.late.reprocessedUpdates,
       tracksConfirmed: tracks.length,
       objects: objects.map((o) =>
         summariseObject(nt, tracks, all, o, {

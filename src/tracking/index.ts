@@ -27,6 +27,7 @@ export {
   wrapToPi,
 } from "./measurement.ts";
 export { ExtendedKalmanPredictor, type Predictor, UnscentedKalmanPredictor } from "./predictor.ts";
+export { OutOfSequenceOptions } from "./reprocess.ts";
 export type { GaussianState, Provenance, SerialisedState, TrackState } from "./state.ts";
 export {
   firstOutOfOrder,

@@ -166,10 +166,14 @@ describe("MultiTargetTracker tentative tracks out of view", () => {
 });
 
 describe("MultiTargetTracker input checks", () => {
-  it("rejects unknown sensors and scans going back in time", () => {
-    const tracker = new MultiTargetTracker([radar]);
+  it("rejects unknown sensors and scans going back in time further than the reprocessing limit", () => {
+    const tracker = new MultiTargetTracker([radar], { outOfSequence: { maxLagS: 5 } });
     expect(() => tracker.processScan("nope", T0, [])).toThrow(/unknown sensor/);
     tracker.processScan("r1", T0 + 10, []);
     expect(() => tracker.processScan("r1", T0, [])).toThrow(/earlier/);
+    expect(tracker.processScan("r1", T0 + 6, []).late).toBe(true);
+    const strict = new MultiTargetTracker([radar], { outOfSequence: { maxLagS: 0 } });
+    strict.processScan("r1", T0 + 10, []);
+    expect(() => strict.processScan("r1", T0 + 9.5, [])).toThrow(/earlier/);
   });
 });

@@ -5,7 +5,9 @@
  * One call per scan (one sensor, one time). Every live track is predicted to the scan time and its
  * measurement predicted; confirmed tracks are associated first (GNN), tentative tracks take what is
  * left, and radar detections still unclaimed start tentative tracks. A miss counts only if the track was
- * in the sensor's field of regard. The tracker holds state between scans (as Stone Soup's trackers do);
+ * in the sensor's field of regard. A scan that comes late (observed before scans already processed) is
+ * folded into the tracks it updates by reprocessing them from before its time (reprocess.ts). The
+ * tracker holds state between scans (as Stone Soup's trackers do);
  * it takes time only from the scans, never from a clock.
  */
 import { z } from "zod";
@@ -19,6 +21,13 @@ import { InitiatorOptions } from "./initiator.ts";
 import { cholesky, mahalanobisFromCholesky } from "./linalg.ts";
 import { inFieldOfRegard, type MeasurementModel, type SensorModels, sensorModels } from "./measurement.ts";
 import { type TrackerParts, trackerParts } from "./parts.ts";
+import {
+  lastStateAtOrBefore,
+  OutOfSequenceOptions,
+  type ReprocessContext,
+  reprocess,
+  type UpdateRecord,
+} from "./reprocess.ts";
 import type { GaussianState, TrackState } from "./state.ts";
 import { UnscentedOptions } from "./unscented.ts";
 import { type MeasurementPrediction, newMeasurementPrediction } from "./updater.ts";
@@ -41,6 +50,8 @@ export const TrackerOptions = z.strictObject({
   rangeRate: z.enum(["confirmed", "always", "never"]).default("confirmed"),
   /** States kept per track (oldest dropped first). */
   maxHistory: z.number().int().positive().default(1000),
+  /** Late (out-of-sequence) scans: how late they may be and what reprocessing them may cost. */
+  outOfSequence: OutOfSequenceOptions.prefault({}),
 });
 /** Parsed tracker options. */
 export type TrackerOptions = z.infer<typeof TrackerOptions>;
@@ -78,6 +89,10 @@ export interface ScanResult {
   readonly confirmed: string[];
   /** Ids of tracks deleted (or rejected while tentative) in this scan. */
   readonly deleted: string[];
+  /** Ids of tracks re-filtered with a detection from this (late) scan. */
+  readonly reprocessed: string[];
+  /** Whether the scan came out of sequence (earlier than the latest scan processed). */
+  readonly late: boolean;
 }
 
 /** Internal mutable track with its per-scan scratch buffers. */
@@ -109,12 +124,21 @@ export class MultiTargetTracker {
   private nextId = 1;
   private lastScanT = Number.NEGATIVE_INFINITY;
   private readonly scratchMp = newMeasurementPrediction();
+  private readonly records = new WeakMap<TrackState, UpdateRecord>();
+  private readonly reprocessCtx: ReprocessContext;
 
   /** Builds the tracker for a set of sensors with (unparsed) options. */
   constructor(sensors: readonly Sensor[], options: z.input<typeof TrackerOptions> = {}) {
     this.options = TrackerOptions.parse(options);
     this.parts = trackerParts(this.options);
     for (const s of sensors) this.sensors.set(s.id, sensorModels(s));
+    this.reprocessCtx = {
+      predictor: this.parts.predictor,
+      updater: this.parts.updater,
+      models: (id) => this.sensors.get(id),
+      records: this.records,
+      mp: newMeasurementPrediction(),
+    };
   }
 
   /** All tracks ever started, live and ended, in order of creation. */
@@ -132,40 +156,37 @@ export class MultiTargetTracker {
     return this.live.find((t) => t.id === id) ?? this.ended.find((t) => t.id === id);
   }
 
-  /** Processes one scan: all detections of one sensor at one time. Scans must come in time order. */
+  /**
+   * Processes one scan: all detections of one sensor at one time. A scan earlier than the latest one
+   * processed (a late report) is reprocessed into the tracks it updates (see reprocess.ts) when it is at
+   * most `outOfSequence.maxLagS` late; it neither starts tracks nor counts misses. Later still: an error.
+   */
   processScan(sensorId: string, t: number, detections: readonly Detection[]): ScanResult {
     const models = this.sensors.get(sensorId);
     if (!models) throw new Error(`unknown sensor "${sensorId}"`);
-    if (t < this.lastScanT)
+    const late = t < this.lastScanT;
+    if (late && !(this.lastScanT - t <= this.options.outOfSequence.maxLagS))
       throw new Error(`scan at ${t} is earlier than the previous scan at ${this.lastScanT}`);
-    this.lastScanT = t;
     const sensor = models.sensor;
     const base = models.forDetection({ sensorId, t, azimuthRad: 0, elevationRad: 0 });
-    const result: ScanResult = { updated: [], initiated: [], confirmed: [], deleted: [] };
-    const { predictor, hypothesiser, associator } = this.parts;
-    for (const track of this.live) this.predictTrack(track, t, sensor, base);
+    const result: ScanResult = {
+      updated: [],
+      initiated: [],
+      confirmed: [],
+      deleted: [],
+      reprocessed: [],
+      late,
+    };
+    if (late) {
+      this.processLateScan(t, detections, sensor, base, result);
+      return result;
+    }
+    this.lastScanT = t;
+    const { predictor } = this.parts;
+    for (const track of this.live) this.predictTrack(track, track.states.length - 1, t, sensor, base);
     const zs = detections.map((d) => base.vectorOf(d, new Float64Array(base.dim)));
     const claimed = new Uint8Array(detections.length);
-    const assigned = new Map<LiveTrack, number>();
-    for (const status of ["confirmed", "tentative"] as const) {
-      const group = this.live.filter((tr) => tr.status === status && tr.predOk);
-      const free = zs.map((_, j) => j).filter((j) => !claimed[j]);
-      if (group.length === 0 || free.length === 0) continue;
-      const hyps = hypothesiser.hypothesise(
-        base,
-        group.map((tr) => tr.mp),
-        free.map((j) => zs[j] as Float64Array),
-      );
-      const gate = hypothesiser.threshold(base.dim);
-      const assoc = associator.associate(group.length, free.length, hyps, () => gate);
-      group.forEach((tr, i) => {
-        const k = assoc.detectionOfTrack[i] as number;
-        if (k < 0) return;
-        const j = free[k] as number;
-        claimed[j] = 1;
-        assigned.set(tr, j);
-      });
-    }
+    const assigned = this.associate(base, zs, claimed);
     for (const track of [...this.live]) {
       const j = assigned.get(track);
       if (j !== undefined) {
@@ -186,8 +207,83 @@ export class MultiTargetTracker {
     return result;
   }
 
-  private predictTrack(track: LiveTrack, t: number, sensor: Sensor, base: MeasurementModel): void {
-    const last = track.states[track.states.length - 1] as TrackState;
+  /** GNN association, confirmed tracks first, then tentative ones on what is left; marks `claimed`. */
+  private associate(base: MeasurementModel, zs: Float64Array[], claimed: Uint8Array): Map<LiveTrack, number> {
+    const { hypothesiser, associator } = this.parts;
+    const assigned = new Map<LiveTrack, number>();
+    for (const status of ["confirmed", "tentative"] as const) {
+      const group = this.live.filter((tr) => tr.status === status && tr.predOk);
+      const free = zs.map((_, j) => j).filter((j) => !claimed[j]);
+      if (group.length === 0 || free.length === 0) continue;
+      const hyps = hypothesiser.hypothesise(
+        base,
+        group.map((tr) => tr.mp),
+        free.map((j) => zs[j] as Float64Array),
+      );
+      const gate = hypothesiser.threshold(base.dim);
+      const assoc = associator.associate(group.length, free.length, hyps, () => gate);
+      group.forEach((tr, i) => {
+        const k = assoc.detectionOfTrack[i] as number;
+        if (k < 0) return;
+        const j = free[k] as number;
+        claimed[j] = 1;
+        assigned.set(tr, j);
+      });
+    }
+    return assigned;
+  }
+
+  /**
+   * A late scan: each live track is predicted from its last state at or before t, detections are
+   * associated as usual, and each track that takes one is re-filtered from there (reprocess.ts).
+   */
+  private processLateScan(
+    t: number,
+    detections: readonly Detection[],
+    sensor: Sensor,
+    base: MeasurementModel,
+    result: ScanResult,
+  ): void {
+    for (const track of this.live) {
+      const k = lastStateAtOrBefore(track.states, t);
+      if (k < 0) track.predOk = false;
+      else this.predictTrack(track, k, t, sensor, base);
+    }
+    const zs = detections.map((d) => base.vectorOf(d, new Float64Array(base.dim)));
+    const assigned = this.associate(base, zs, new Uint8Array(detections.length));
+    const maxReplay = this.options.outOfSequence.maxReplayStates;
+    for (const track of [...this.live]) {
+      const j = assigned.get(track);
+      if (j === undefined) continue;
+      const record: UpdateRecord = {
+        detection: detections[j] as Detection,
+        useRangeRate: this.usesRangeRate(track),
+      };
+      const r = reprocess(this.reprocessCtx, track.states, record, maxReplay);
+      if (!r) continue;
+      track.states.splice(r.from, track.states.length - r.from, ...r.tail);
+      while (track.states.length > this.options.maxHistory) track.states.shift();
+      track.hits++;
+      track.lastUpdateT = Math.max(track.lastUpdateT, t);
+      result.reprocessed.push(track.id);
+    }
+  }
+
+  private usesRangeRate(track: LiveTrack): boolean {
+    return (
+      this.options.rangeRate === "always" ||
+      (this.options.rangeRate === "confirmed" && track.status === "confirmed")
+    );
+  }
+
+  private predictTrack(
+    track: LiveTrack,
+    from: number,
+    t: number,
+    sensor: Sensor,
+    base: MeasurementModel,
+  ): void {
+    const last = track.states[from] as TrackState;
     track.pred.t = t;
     track.predOk =
       this.parts.predictor.predictInto(last, t, track.pred.x, track.pred.P) &&
@@ -208,9 +304,7 @@ export class MultiTargetTracker {
     models: SensorModels,
     base: MeasurementModel,
   ): void {
-    const useRangeRate =
-      this.options.rangeRate === "always" ||
-      (this.options.rangeRate === "confirmed" && track.status === "confirmed");
+    const useRangeRate = this.usesRangeRate(track);
     const full = useRangeRate ? models.forDetection(detection) : base;
     let mp = track.mp;
     if (full !== base) {
@@ -223,13 +317,16 @@ export class MultiTargetTracker {
     const x = new Float64Array(n);
     const P = new Float64Array(n * n);
     this.parts.updater.update(track.pred, mp, z, x, P);
-    this.push(track, {
+    const state: TrackState = {
       t: track.pred.t,
       dim: n,
       x,
       P,
       provenance: { kind: "updated", sensorId: detection.sensorId },
-    });
+    };
+    // Replayable only if replaying it would use the same model (the fallback to `base` would not).
+    this.records.set(state, { detection, useRangeRate: useRangeRate && mp !== track.mp });
+    this.push(track, state);
     track.hits++;
     track.lastUpdateT = track.pred.t;
   }

@@ -557,11 +557,11 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
 
   // Fast path: which agreements carry the item (no messages built).
   if (!general) {
-    const carriages: (Carriage | null)[] = [];
+    const carriages: (Carriage | null)[] = new Array(policy.agreements.length);
     let any = false;
-    for (const c of policy.agreements) {
-      const found = checkAgreement(c, policy, req, route, facts, null);
-      carriages.push(found);
+    for (let i = 0; i < carriages.length; i++) {
+      const found = checkAgreement(policy.agreements[i] as CompiledAgreement, policy, req, route, facts, null);
+      carriages[i] = found;
       if (found) any = true;
     }
     if (any) {

@@ -7,6 +7,17 @@
 import type { Item } from "../model/item.ts";
 import type { Topic } from "../model/label.ts";
 import { isoToMs } from "../model/time.ts";
+import { choose } from "./choice.ts";
+import {
+  type Channel,
+  type Decision,
+  type DecisionRequest,
+  type Denial,
+  LazyReason,
+  type Marking,
+  type Reason,
+} from "./decision.ts";
+import { markingFor, relToSuffix, removedFields } from "./marking.ts";
 import {
   CHANNEL_BIT,
   type CompiledAgreement,
@@ -17,112 +28,17 @@ import {
 } from "./policy.ts";
 import { intervalAt, type StatusInterval } from "./status.ts";
 
-/** Ways of delivery: a real-time data link, or case-by-case exchange. */
-export type Channel = "real-time" | "deferred";
-
-/** What is asked. `at` is epoch milliseconds; `via` lists the parties the item passes through. */
-export interface DecisionRequest {
-  item: Item;
-  sender: string;
-  recipient: string;
-  via?: readonly string[];
-  channel: Channel;
-  at: number;
-}
-
-/** Why a release is refused. */
-export type DenialCode =
-  | "UNKNOWN_PARTY"
-  | "UNKNOWN_CLASSIFICATION"
-  | "NOT_A_RELEASE"
-  | "NOFORN"
-  | "NOT_IN_REL_TO"
-  | "NO_AGREEMENT"
-  | "NOT_A_PARTY"
-  | "NOT_IN_FORCE"
-  | "BASIS_NOT_IN_FORCE"
-  | "KIND_OUT_OF_SCOPE"
-  | "TOPIC_OUT_OF_SCOPE"
-  | "SUBJECT_OUT_OF_SCOPE"
-  | "ABOVE_CEILING"
-  | "ROUTE_FORBIDDEN"
-  | "RELAY_FORBIDDEN"
-  | "NO_ORIGINATOR_CONSENT"
-  | "CHANNEL_UNAVAILABLE"
-  | "OUTSIDE_TIME_WINDOW";
-
-/** One reason, with the agreement it concerns (absent for reasons that hold under every agreement). */
-export interface Reason {
-  readonly code: DenialCode;
-  readonly agreement?: string | undefined;
-  readonly message: string;
-}
-
-/**
- * A reason whose message is rendered only when read: a denial records every reason under every
- * agreement, and most are never displayed, so building their text eagerly would dominate the cost of a
- * decision. Serialises to `{ code, agreement?, message }`.
- */
-class LazyReason<A extends unknown[]> implements Reason {
-  readonly #render: (...args: A) => string;
-  readonly #args: A;
-  #message: string | undefined;
-  constructor(
-    readonly code: DenialCode,
-    readonly agreement: string | undefined,
-    render: (...args: A) => string,
-    ...args: A
-  ) {
-    this.#render = render;
-    this.#args = args;
-  }
-  get message(): string {
-    this.#message ??= this.#render(...this.#args);
-    return this.#message;
-  }
-  toJSON(): Reason {
-    return this.agreement === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, agreement: this.agreement, message: this.message };
-  }
-}
-
-/** A marking in one nation's own terms. */
-export interface Marking {
-  party: string;
-  level: string;
-  native: string;
-  banner: string;
-}
-
-/** A permit. */
-export interface Permit {
-  outcome: "permit";
-  agreement: string;
-  /** Parties from originator to recipient. */
-  route: string[];
-  channel: Channel;
-  /** What satisfied the originator-consent rule. */
-  consent: string;
-  tier: string;
-  marking: Marking;
-  /** Markings at each intermediate party (the hub re-marks in its own terms). */
-  relayMarkings: Marking[];
-  removedFields: string[];
-  alsoPermittedBy: string[];
-  why: string;
-}
-
-/** A denial with every reason that applies. */
-export interface Denial {
-  outcome: "deny";
-  route: string[];
-  channel: Channel;
-  reasons: Reason[];
-}
-
-/** A decision. */
-export type Decision = Permit | Denial;
+export type {
+  Channel,
+  Decision,
+  DecisionRequest,
+  Denial,
+  DenialCode,
+  Marking,
+  Permit,
+  Reason,
+} from "./decision.ts";
+export { markingFor, removedFields } from "./marking.ts";
 
 /** The route as parties, originator first, consecutive repeats (hops inside one nation) folded. */
 export function routeOf(
@@ -352,153 +268,6 @@ function checkAgreement(
   return failed || !compiledRow ? null : { row: compiledRow, consent };
 }
 
-/** A marking without the releasability suffix, per recipient party, grade and originator. */
-interface MarkingStem {
-  level: string;
-  native: string;
-  stem: string;
-}
-const stemCache = new WeakMap<Policy, Map<string, Map<string, Map<string, MarkingStem>>>>();
-
-function markingStem(policy: Policy, party: string, code: string, originator: string): MarkingStem {
-  let byParty = stemCache.get(policy);
-  if (!byParty) {
-    byParty = new Map();
-    stemCache.set(policy, byParty);
-  }
-  let byCode = byParty.get(party);
-  if (!byCode) {
-    byCode = new Map();
-    byParty.set(party, byCode);
-  }
-  let byOrigin = byCode.get(code);
-  if (!byOrigin) {
-    byOrigin = new Map();
-    byCode.set(code, byOrigin);
-  }
-  let stem = byOrigin.get(originator);
-  if (!stem) {
-    const level = policy.levels.get(party)?.get(code);
-    const scheme = policy.schemes.get(party);
-    const native = level?.native ?? code;
-    const text =
-      party === originator
-        ? native
-        : (scheme?.foreignOriginMarking ?? "{origin} {level}")
-            .replace("{origin}", scheme?.partyNames[originator] ?? originator)
-            .replace("{level}", level?.portionMark ?? native);
-    stem = { level: code, native, stem: text };
-    byOrigin.set(originator, stem);
-  }
-  return stem;
-}
-
-/** The REL TO suffix of a banner (`//REL TO USA, JPN, KOR`), or nothing without a REL TO marking. */
-function relToSuffix(item: Item): string {
-  const relTo = item.label.releasableTo;
-  return relTo.length > 0 ? `//REL TO ${relTo.join(", ")}` : "";
-}
-
-/** The marking of the item in `party`'s terms, for a row of a correspondence table. */
-export function markingFor(
-  policy: Policy,
-  party: string,
-  row: CompiledRow,
-  item: Item,
-  suffix = relToSuffix(item),
-): Marking {
-  const stem = markingStem(policy, party, row.row.levels[party]?.[0] ?? "?", item.label.originator);
-  return { party, level: stem.level, native: stem.native, banner: suffix ? stem.stem + suffix : stem.stem };
-}
-
-function hasPath(obj: Record<string, unknown>, path: string): boolean {
-  if (!path.includes(".")) return obj[path] !== undefined;
-  let cur: unknown = obj;
-  for (const part of path.split(".")) {
-    if (cur === null || typeof cur !== "object" || !(part in cur)) return false;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur !== undefined;
-}
-
-/** Fields of the item that release under this agreement removes, sorted. */
-export function removedFields(c: CompiledAgreement, item: Item): string[] {
-  const removed: string[] = [];
-  const record = item as unknown as Record<string, unknown>;
-  for (const f of c.removeFields) if (hasPath(record, f)) removed.push(f);
-  for (const f of item.label.sourceFields) if (!removed.includes(f) && hasPath(record, f)) removed.push(f);
-  if (c.keepOnlyFields) {
-    for (const k in record) if (!c.keepOnlyFields.has(k) && !removed.includes(k)) removed.push(k);
-  }
-  return removed.length > 1 ? removed.sort() : removed;
-}
-
-/**
- * Orders agreements that all permit: narrower scope first (a purpose-built arrangement over a general
- * one), then the more recent, then by id, so the choice is deterministic and can be explained.
- */
-function preference(x: CompiledAgreement, y: CompiledAgreement): number {
-  return (
-    x.breadth - y.breadth || y.inForceSince - x.inForceSince || x.agreement.id.localeCompare(y.agreement.id)
-  );
-}
-
-function explainChoice(chosen: CompiledAgreement, others: CompiledAgreement[]): string {
-  if (others.length === 0) return `only ${chosen.agreement.id} permits this release`;
-  const scope = (c: CompiledAgreement) =>
-    c.breadth === Number.POSITIVE_INFINITY ? "all topics" : `${c.breadth} topics`;
-  const parts = others.map((o) => {
-    if (chosen.breadth !== o.breadth)
-      return `over ${o.agreement.id} (narrower scope: ${scope(chosen)} vs ${scope(o)})`;
-    if (chosen.inForceSince !== o.inForceSince) return `over ${o.agreement.id} (more recent)`;
-    return `over ${o.agreement.id} (by id)`;
-  });
-  return `chose ${chosen.agreement.id} ${parts.join(", ")}`;
-}
-
-/** The choice among a set of permitting agreements (a bit mask of their indices), computed once per set. */
-interface Choice {
-  best: number;
-  alsoPermittedBy: string[];
-  why: string;
-}
-const choiceCache = new WeakMap<Policy, Map<number, Choice>>();
-
-function chooseAmong(policy: Policy, indices: number[]): Choice {
-  const set = indices.map((i) => policy.agreements[i] as CompiledAgreement).sort(preference);
-  const best = set[0] as CompiledAgreement;
-  const others = set.slice(1);
-  return {
-    best: policy.agreements.indexOf(best),
-    alsoPermittedBy: others.map((o) => o.agreement.id),
-    why: explainChoice(best, others),
-  };
-}
-
-/** The choice for a set of permitting agreements; cached by bit mask while there are at most 31 agreements. */
-function choose(policy: Policy, carriages: readonly (Carriage | null)[]): Choice {
-  const indices: number[] = [];
-  let mask = 0;
-  for (let i = 0; i < carriages.length; i++) {
-    if (carriages[i]) {
-      indices.push(i);
-      mask |= 1 << i;
-    }
-  }
-  if (carriages.length > 31) return chooseAmong(policy, indices);
-  let cache = choiceCache.get(policy);
-  if (!cache) {
-    cache = new Map();
-    choiceCache.set(policy, cache);
-  }
-  let choice = cache.get(mask);
-  if (!choice) {
-    choice = chooseAmong(policy, indices);
-    cache.set(mask, choice);
-  }
-  return choice;
-}
-
 function denial(route: string[], channel: Channel, reasons: Reason[]): Denial {
   return { outcome: "deny", route, channel, reasons };
 }
@@ -560,7 +329,14 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
     const carriages: (Carriage | null)[] = new Array(policy.agreements.length);
     let any = false;
     for (let i = 0; i < carriages.length; i++) {
-      const found = checkAgreement(policy.agreements[i] as CompiledAgreement, policy, req, route, facts, null);
+      const found = checkAgreement(
+        policy.agreements[i] as CompiledAgreement,
+        policy,
+        req,
+        route,
+        facts,
+        null,
+      );
       carriages[i] = found;
       if (found) any = true;
     }

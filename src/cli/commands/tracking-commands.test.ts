@@ -2,23 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "../../../test/helpers/cli.ts";
 import { PROJECT_ROOT } from "../../config/project.ts";
-import { runCli } from "../main.ts";
 
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runCli(argv, {
-    out: (s) => {
-      out += `${s}\n`;
-    },
-    err: (s) => {
-      err += `${s}\n`;
-    },
-    now: () => Date.parse("2026-01-01T00:00:00Z"),
-  });
-  return { code, out, err };
-}
 const tmp = mkdtempSync(join(tmpdir(), "triwatch-track-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const example = join(PROJECT_ROOT, "examples", "measurements-small.json");

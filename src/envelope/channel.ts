@@ -2,22 +2,20 @@
  * Authenticated channels per link. A signed ephemeral Diffie–Hellman (as in TLS 1.3 or SIGMA): each side
  * signs a fresh X25519 public key with its Ed25519 identity key, as a compact JWS naming both nodes, the
  * link, a nonce and the time; the reply also binds the hash of the hello. HKDF-SHA256 over the shared
- * secret, salted with the transcript, gives one MAC key and one encryption key per direction. Messages
- * then cost an HMAC (and an AES-GCM pass), not a signature, and carry a strictly increasing sequence
- * number per direction.
+ * secret, salted with the transcript, gives one AES-256-GCM key per direction. Messages then cost one
+ * AES-GCM pass (its tag is the hop MAC), not a signature, and carry a strictly increasing sequence
+ * number per direction, from which the GCM nonce is derived.
  */
 import {
   createCipheriv,
   createDecipheriv,
   createHash,
-  createHmac,
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
   type KeyObject,
   randomBytes,
-  timingSafeEqual,
 } from "node:crypto";
 import { CompactSign, compactVerify } from "jose";
 import { z } from "zod";
@@ -231,8 +229,6 @@ export type SeqVerdict = "OK" | "REPLAY" | "REORDERED";
  * calls after everything else about a message has been checked.
  */
 export class LinkChannel {
-  readonly #sendMac: Buffer;
-  readonly #recvMac: Buffer;
   readonly #sendEnc: Buffer;
   readonly #recvEnc: Buffer;
   #sendSeq = 0;
@@ -249,8 +245,6 @@ export class LinkChannel {
     readonly establishedAt: number,
   ) {
     const salt = createHash("sha256").update(hello).update(".").update(reply).digest();
-    this.#sendMac = derive(shared, salt, link, self, peer, "mac");
-    this.#recvMac = derive(shared, salt, link, peer, self, "mac");
     this.#sendEnc = derive(shared, salt, link, self, peer, "enc");
     this.#recvEnc = derive(shared, salt, link, peer, self, "enc");
     shared.fill(0);
@@ -262,27 +256,17 @@ export class LinkChannel {
     return this.#sendSeq;
   }
 
-  /** HMAC-SHA256 of outgoing bytes, base64url (the HS256 JWS signature of the hop). */
-  mac(signingInput: string): string {
-    return createHmac("sha256", this.#sendMac).update(signingInput).digest("base64url");
-  }
-
-  /** Whether `mac` is the peer's HMAC of `signingInput`, compared in constant time as text (so no alternative encoding passes). */
-  checkMac(signingInput: string, mac: string): boolean {
-    const expected = Buffer.from(
-      createHmac("sha256", this.#recvMac).update(signingInput).digest("base64url"),
-    );
-    const got = Buffer.from(mac);
-    return got.length === expected.length && timingSafeEqual(got, expected);
-  }
-
-  /** AES-256-GCM under this direction's key; the nonce comes from the sequence number, which never repeats under one key. */
+  /**
+   * AES-256-GCM under this direction's key, authenticating `aad` (ASCII) with the plaintext. The nonce is
+   * the sequence number, which never repeats under one key (`nextSeq`).
+   */
   encrypt(seq: number, plaintext: Uint8Array, aad: string): { iv: Buffer; ct: Buffer; tag: Buffer } {
     const iv = seqIv(seq);
     const c = createCipheriv("aes-256-gcm", this.#sendEnc, iv);
-    c.setAAD(Buffer.from(aad, "ascii"));
-    const ct = Buffer.concat([c.update(plaintext), c.final()]);
-    return { iv, ct, tag: c.getAuthTag() };
+    c.setAAD(Buffer.from(aad, "latin1"));
+    const head = c.update(plaintext);
+    const tail = c.final();
+    return { iv, ct: tail.length === 0 ? head : Buffer.concat([head, tail]), tag: c.getAuthTag() };
   }
 
   /** Decrypts from the peer, or null if the tag does not verify or the nonce is not the one `seq` implies. */
@@ -290,9 +274,11 @@ export class LinkChannel {
     if (!iv.equals(seqIv(seq)) || tag.length !== 16) return null;
     try {
       const d = createDecipheriv("aes-256-gcm", this.#recvEnc, iv);
-      d.setAAD(Buffer.from(aad, "ascii"));
+      d.setAAD(Buffer.from(aad, "latin1"));
       d.setAuthTag(tag);
-      return Buffer.concat([d.update(ct), d.final()]);
+      const head = d.update(ct);
+      const tail = d.final();
+      return tail.length === 0 ? head : Buffer.concat([head, tail]);
     } catch {
       return null;
     }

@@ -10,6 +10,7 @@ import {
   rokReport,
   rokTrack,
 } from "./chain.fixture.ts";
+import type { LinkChannel } from "./channel.ts";
 import {
   compareLabels,
   openEnvelope,
@@ -19,8 +20,9 @@ import {
   sealEnvelope,
   sealFrame,
 } from "./envelope.ts";
+import { sealHop } from "./hop.ts";
 import { makeRelease, type ReleaseBytes, signBatch, signReport } from "./originator.ts";
-import type { Opened, OpenResult, OriginatorProof } from "./schema.ts";
+import { EnvelopeBody, type Opened, type OpenResult, type OriginatorProof } from "./schema.ts";
 
 const T0 = Date.parse("2024-12-17T23:27:31Z");
 const ORIGIN = "ROK_KTMO_CELL";
@@ -122,9 +124,11 @@ describe("round trip through the US hub", () => {
     expect(last.final).toBe(true);
     expect(last.item).toEqual(rokReport());
     const wire = await seal(ORIGIN, CHAIN[1], release, proof);
-    const body = JSON.parse(Buffer.from(wire.split(".")[1] ?? "", "base64url").toString());
-    const jweHeader = JSON.parse(Buffer.from(body.payload.split(".")[0], "base64url").toString());
-    expect(jweHeader).toMatchObject({ alg: "ECDH-ES+A256KW", enc: "A256GCM" });
+    const body = bodyOf(wire, chain.channel(CHAIN[1], ORIGIN));
+    const [entry] = body.entries;
+    const jweHeader = JSON.parse(Buffer.from(entry?.sealed?.split(".")[0] ?? "", "base64url").toString());
+    expect(jweHeader).toMatchObject({ alg: "ECDH-ES+A256KW", enc: "A256GCM", kid: CHAIN[1] });
+    expect(entry?.release).toBeUndefined();
   });
 
   it("carries a window of tracks in one envelope per hop, each item checked on its own", async () => {
@@ -252,11 +256,8 @@ describe("attacks are rejected with a reason", () => {
     const { release, proof } = await trackRelease();
     // USFK's channel to the hub, delivered to the hub claiming to come from... the hub's other neighbour.
     const wire = await seal(CHAIN[1], CHAIN[2], release, proof);
-    const body = JSON.parse(Buffer.from(wire.split(".")[1] ?? "", "base64url").toString());
-    body.from = CHAIN[3];
-    body.link = chain.channel(CHAIN[2], CHAIN[3]).link;
-    const parts = wire.split(".");
-    const tampered = `${parts[0]}.${Buffer.from(JSON.stringify(body)).toString("base64url")}.${parts[2]}`;
+    const link = chain.channel(CHAIN[2], CHAIN[3]).link;
+    const tampered = withHeader(wire, (h) => ({ ...h, from: CHAIN[3], link }));
     expectReason(await openEnvelope(chain.receiver(CHAIN[2]), tampered, T0), "BAD_HOP_MAC");
   });
 
@@ -343,18 +344,14 @@ describe("attacks are rejected with a reason", () => {
     // A rogue cannot complete a handshake (see channel.test.ts), so it can only claim a sender name.
     const { release, proof } = await trackRelease();
     const wire = await seal(ORIGIN, CHAIN[1], release, proof);
-    const p = wire.split(".");
-    const body = JSON.parse(Buffer.from(p[1] ?? "", "base64url").toString());
-    const forged = `${p[0]}.${Buffer.from(JSON.stringify({ ...body, from: "ROGUE" })).toString("base64url")}.${p[2]}`;
+    const forged = withHeader(wire, (h) => ({ ...h, from: "ROGUE" }));
     expectReason(await openEnvelope(chain.receiver(CHAIN[1]), forged, T0), "UNKNOWN_SENDER");
   });
 
   it("WRONG_LINK: an envelope naming another link than its sender's", async () => {
     const { release, proof } = await trackRelease();
     const wire = await seal(ORIGIN, CHAIN[1], release, proof);
-    const p = wire.split(".");
-    const body = JSON.parse(Buffer.from(p[1] ?? "", "base64url").toString());
-    const other = `${p[0]}.${Buffer.from(JSON.stringify({ ...body, link: "JSDF~ROK_KTMO_CELL" })).toString("base64url")}.${p[2]}`;
+    const other = withHeader(wire, (h) => ({ ...h, link: "JSDF~ROK_KTMO_CELL" }));
     expectReason(await openEnvelope(chain.receiver(CHAIN[1]), other, T0), "WRONG_LINK");
   });
 
@@ -398,6 +395,36 @@ describe("attacks are rejected with a reason", () => {
     expectReason(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0), "MALFORMED");
   });
 
+  it("MALFORMED: an entry naming a batch, marking or label its envelope lacks", async () => {
+    const { release, proof } = await trackRelease();
+    const body = bodyOf(await seal(ORIGIN, CHAIN[1], release, proof), chain.channel(CHAIN[1], ORIGIN));
+    const [entry] = body.entries;
+    if (entry?.proof.kind !== "batch") throw new Error("fixture");
+    const send = (e: EnvelopeBody["entries"][number]) => {
+      const channel = chain.channel(ORIGIN, CHAIN[1]);
+      const plain = Buffer.from(JSON.stringify({ ...body, entries: [e] }));
+      return openEnvelope(chain.receiver(CHAIN[1]), sealHop(channel, channel.nextSeq(), T0, plain), T0);
+    };
+    expectReason(await send({ ...entry, proof: { ...entry.proof, batch: 1 } }), "MALFORMED");
+    expectReason(await send({ ...entry, marking: 1 }), "MALFORMED");
+    expectReason(await send({ ...entry, label: 1 }), "MALFORMED");
+    expectOk(await send(entry));
+  });
+
+  it("MALFORMED: a report sent in the clear instead of sealed to the hop recipient", async () => {
+    const { release, proof } = await reportRelease();
+    const body = bodyOf(await seal(ORIGIN, CHAIN[1], release, proof), chain.channel(CHAIN[1], ORIGIN));
+    const [entry] = body.entries;
+    if (!entry) throw new Error("fixture");
+    const { sealed: _sealed, ...clear } = { ...entry, release: release.bytes.toString("base64url") };
+    const channel = chain.channel(ORIGIN, CHAIN[1]);
+    const plain = Buffer.from(JSON.stringify({ ...body, entries: [clear] }));
+    const wire = sealHop(channel, channel.nextSeq(), T0, plain);
+    const r = await openEnvelope(chain.receiver(CHAIN[1]), wire, T0);
+    expectReason(r, "MALFORMED");
+    if (!r.ok) expect(r.detail).toMatch(/sealed/);
+  });
+
   it("a rejected envelope does not advance the channel: the genuine one is still accepted after it", async () => {
     const { release, proof } = await trackRelease();
     const wire = await seal(ORIGIN, CHAIN[1], release, proof);
@@ -406,6 +433,23 @@ describe("attacks are rejected with a reason", () => {
     expectOk(await openEnvelope(chain.receiver(CHAIN[1]), wire, T0));
   });
 });
+
+/** The wire with its JWE protected header rewritten (the rest, and so the GCM tag, unchanged). */
+function withHeader(wire: string, edit: (h: Record<string, unknown>) => Record<string, unknown>): string {
+  const [h = "", ...rest] = wire.split(".");
+  const header = edit(JSON.parse(Buffer.from(h, "base64url").toString()));
+  return [Buffer.from(JSON.stringify(header)).toString("base64url"), ...rest].join(".");
+}
+
+/** The decrypted body of a hop JWE, read with the receiving end of its channel (for inspection only). */
+function bodyOf(wire: string, receiving: LinkChannel): EnvelopeBody {
+  const [h = "", , iv = "", ct = "", tag = ""] = wire.split(".");
+  const seq = JSON.parse(Buffer.from(h, "base64url").toString()).seq;
+  const b = (x: string) => Buffer.from(x, "base64url");
+  const plain = receiving.decrypt(seq, b(iv), b(ct), b(tag), h);
+  if (!plain) throw new Error("does not decrypt");
+  return EnvelopeBody.parse(JSON.parse(plain.toString()));
+}
 
 function peer(node: string | undefined) {
   const p = node === undefined ? undefined : chain.peers.get(node);

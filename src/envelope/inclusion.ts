@@ -16,7 +16,8 @@ export function batchTree(leaves: readonly Uint8Array[]): { root: Uint8Array; pa
   return { root: log.root(), paths: leaves.map((_, i) => log.inclusionProof(i)) };
 }
 
-const keyOf = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString("base64");
+// A node's key in the cache: its 32 bytes as a latin1 string (one char per byte, the cheapest exact key).
+const keyOf = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString("latin1");
 
 /**
  * Whether `leaf` (a leaf hash) is leaf `index` of the batch tree of `size` under `root`: RFC 9162

@@ -24,7 +24,9 @@ export {
   sealEnvelope,
   sealFrame,
 } from "./envelope.ts";
+export { HOP_TYP, openHop, readHop, sealHop } from "./hop.ts";
 export { batchTree, includedUnder, inclusionProblem } from "./inclusion.ts";
+export { checkMarking, compareShownLabel, LabelCache, type MarkingRules } from "./labels.ts";
 export {
   BatchWindow,
   makeRelease,
@@ -37,11 +39,12 @@ export { ReleaseReplayGuard } from "./replay.ts";
 export {
   BatchHeader,
   BatchProof,
-  Envelope,
-  EnvelopeEntry,
+  EnvelopeBody,
+  type EnvelopeEntry,
   EnvelopeMarking,
   type FrameResult,
   type Hop,
+  HopHeader,
   type Opened,
   type OpenResult,
   OriginatorProof,
@@ -49,6 +52,7 @@ export {
   type RejectReason,
   RelayedRelease,
   Release,
+  ReleaseHead,
   ReportProof,
-  WireEnvelope,
+  WireEntry,
 } from "./schema.ts";

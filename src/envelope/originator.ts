@@ -202,8 +202,11 @@ export class OriginatorVerifier {
     return this.#signatureChecks;
   }
 
-  /** Checks that `origin`'s key signed `releaseBytes`, by either kind of proof. */
-  async verify(releaseBytes: Uint8Array, origin: string, proof: OriginatorProof): Promise<ProofCheck> {
+  /**
+   * Checks that `origin`'s key signed `releaseBytes`, by either kind of proof. A batch proof is checked
+   * synchronously (no promise per track on the hot path); a report's JWS asynchronously (jose).
+   */
+  verify(releaseBytes: Uint8Array, origin: string, proof: OriginatorProof): ProofCheck | Promise<ProofCheck> {
     const peer = this.ring.get(origin);
     if (!peer) return `no key for originator ${origin}`;
     return proof.kind === "jws"
@@ -231,7 +234,7 @@ export class OriginatorVerifier {
     }
   }
 
-  async #verifyBatch(releaseBytes: Uint8Array, peer: PeerKeys, proof: BatchProof): Promise<ProofCheck> {
+  #verifyBatch(releaseBytes: Uint8Array, peer: PeerKeys, proof: BatchProof): ProofCheck {
     let entry = this.#batches.get(proof.header);
     if (!entry) {
       const checked = this.#verifyHeader(proof.header, peer);

@@ -27,6 +27,21 @@ export class ReleaseReplayGuard {
     set.add(`${origin}/${nonce}`);
   }
 
+  /** Records a release unless it was accepted before; returns whether it is new (one lookup for both). */
+  accept(origin: string, nonce: string, releasedAt: number, now: number): boolean {
+    const b = Math.floor(releasedAt / this.#bucketMs);
+    let set = this.#buckets.get(b);
+    if (!set) {
+      set = new Set();
+      this.#buckets.set(b, set);
+      this.#prune(now);
+    }
+    const key = `${origin}/${nonce}`;
+    if (set.has(key)) return false;
+    set.add(key);
+    return true;
+  }
+
   /** Number of releases remembered (for tests and metrics). */
   get size(): number {
     let n = 0;

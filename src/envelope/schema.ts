@@ -1,7 +1,8 @@
 /**
  * Wire schemas of the envelope layer (one zod schema per type): the release an originator signs, the
  * originator's proof (a detached JWS, or a batch header JWS with a Merkle audit path), and the hop
- * envelope. Also the result of opening an envelope, whose failures are values with a reason.
+ * envelope (its JWE protected header and its body). Also the result of opening an envelope, whose
+ * failures are values with a reason.
  */
 import { z } from "zod";
 import { NodeId } from "../keys/node-keys.ts";
@@ -35,13 +36,18 @@ export type Release = z.infer<typeof Release>;
  * parsed, since the relay checks and re-marks by it.
  */
 export const RelayedRelease = Release.extend({
-  item: z.looseObject({
+  item: z.object({
     kind: z.enum(["track-report", "intel-report"]),
     id: z.string().min(1),
     label: Label,
   }),
 });
 export type RelayedRelease = z.infer<typeof RelayedRelease>;
+
+/** The head of a release with its label left unparsed, for a relay that looks the label up in its cache. */
+export const ReleaseHead = RelayedRelease.extend({
+  item: RelayedRelease.shape.item.extend({ label: z.unknown() }),
+});
 
 /** A report's own signature: a flattened JWS (EdDSA) with detached payload, the release bytes (RFC 7515 App. F). */
 export const ReportProof = z.strictObject({
@@ -84,52 +90,77 @@ export const EnvelopeMarking = z.strictObject({
 });
 export type EnvelopeMarking = z.infer<typeof EnvelopeMarking>;
 
-/** One item in an envelope: its id, final recipient, marking for the hop recipient, label and originator proof. */
-export const EnvelopeEntry = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
-  dest: NodeId,
-  marking: EnvelopeMarking,
-  label: Label,
-  proof: OriginatorProof,
-  /** Length in bytes of this item's signed release within the decrypted payload. */
-  length: z.number().int().positive(),
-});
-export type EnvelopeEntry = z.infer<typeof EnvelopeEntry>;
+/** One accepted item as its hop showed it: id, final recipient, marking for this node, label and originator proof. */
+export interface EnvelopeEntry {
+  readonly id: string;
+  readonly dest: string;
+  readonly marking: EnvelopeMarking;
+  readonly label: Label;
+  readonly proof: OriginatorProof;
+}
 
 /**
- * One hop of an envelope: the payload of the hop JWS (HS256 under the link's key for this direction; its
- * signature is the hop MAC). `to` is this hop's recipient; each entry names its final one. A report goes
- * alone; tracks bound for the same next hop share one envelope (one MAC, one AES-GCM pass, one sequence
- * number), which is what lets the hop cost be paid per window rather than per track.
+ * The protected header of a hop envelope, a compact JWE (RFC 7516) with `dir` + A256GCM under the link's
+ * key for this direction. The header is the GCM additional authenticated data, so the hop's sender,
+ * recipient, link, sequence number and time are authenticated with the body: the GCM tag is the hop MAC.
  */
-export const Envelope = z.strictObject({
-  v: z.literal(1),
+export const HopHeader = z.strictObject({
+  alg: z.literal("dir"),
+  enc: z.literal("A256GCM"),
+  typ: z.literal("triwatch-hop+jwe"),
   from: NodeId,
   to: NodeId,
   link: z.string().min(1),
   seq: z.number().int().positive(),
   sentAt: EpochMs,
-  entries: z.array(EnvelopeEntry).min(1).max(4096),
-  /** A compact JWE of the entries' releases, concatenated: `dir`+A256GCM under the link key (tracks) or ECDH-ES+A256KW to the recipient (reports). */
-  payload: z.string().regex(COMPACT_JWE, "a compact JWE"),
 });
-export type Envelope = z.infer<typeof Envelope>;
+export type HopHeader = z.infer<typeof HopHeader>;
+
+/** A batch proof as an entry carries it: the batch header is named by its position in the envelope's `batches`. */
+const WireBatchProof = z.strictObject({
+  kind: z.literal("batch"),
+  batch: z.number().int().nonnegative(),
+  index: z.number().int().nonnegative(),
+  // Each hash is decoded strictly (canonical base64url of 32 bytes) when the proof is checked.
+  path: z.array(z.string().length(43)).max(64),
+});
 
 /**
- * The envelope as parsed at the edge. Each entry's label is not parsed here but compared with the label
- * inside the signed release (parsed there), which it must equal; parsing it twice would cost a tenth of
- * a hop for nothing.
+ * One item in an envelope body. Its marking and the label it shows are named by their position in the
+ * body's `markings` and `labels` (a window's tracks nearly always share both). A track's signed release
+ * travels as its exact bytes, base64url (`release`), in the clear inside the hop JWE, and relays forward
+ * that text as they received it; a report's travels as `sealed`, a compact JWE (ECDH-ES+A256KW, A256GCM)
+ * of the release bytes to the hop recipient's X25519 key, so it stays readable with the node's long-term
+ * key after the channel is gone.
  */
-export const WireEnvelope = Envelope.extend({
-  entries: z
-    .array(EnvelopeEntry.extend({ label: z.record(z.string(), z.unknown()) }))
-    .min(1)
-    .max(4096),
+export const WireEntry = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  dest: NodeId,
+  marking: z.number().int().nonnegative(),
+  label: z.number().int().nonnegative(),
+  proof: z.discriminatedUnion("kind", [ReportProof, WireBatchProof]),
+  release: z.string().min(1).optional(), // decoded strictly (canonical base64url) when opened
+  sealed: z.string().regex(COMPACT_JWE, "a compact JWE").optional(),
 });
-export type WireEnvelope = z.infer<typeof WireEnvelope>;
+export type WireEntry = z.infer<typeof WireEntry>;
+
+/**
+ * The plaintext of a hop envelope: each batch header, marking and shown label once, then the entries.
+ * Tracks for the same next hop share one envelope (one AES-GCM pass, one sequence number), so the hop
+ * cost is paid per window rather than per track, and a batch header once per envelope rather than once
+ * per track. The labels are not parsed here but compared with the signed ones.
+ */
+export const EnvelopeBody = z.strictObject({
+  v: z.literal(1),
+  batches: z.array(z.string().regex(COMPACT_JWS, "a compact JWS")).max(4096),
+  markings: z.array(EnvelopeMarking).min(1).max(4096),
+  labels: z.array(z.unknown()).min(1).max(4096),
+  entries: z.array(WireEntry).min(1).max(4096),
+});
+export type EnvelopeBody = z.infer<typeof EnvelopeBody>;
 
 /** The hop an accepted entry came by. */
-export type Hop = Pick<Envelope, "from" | "to" | "link" | "seq" | "sentAt">;
+export type Hop = Pick<HopHeader, "from" | "to" | "link" | "seq" | "sentAt">;
 
 /** Why an envelope was refused: a value for the audit log, never an exception. */
 export type RejectReason =
@@ -168,8 +199,15 @@ export interface Opened {
   /** The node that signed the item. */
   readonly originator: string;
   readonly proof: OriginatorProof;
-  /** The exact signed release bytes, to relay unchanged. */
+  /** The exact signed release bytes. */
   readonly releaseBytes: Buffer;
+  /** The same bytes, base64url, as a track's entry carried them: relays forward this text unchanged. */
+  readonly releaseB64: string;
+  /**
+   * The item's label exactly as the release holds it (before zod's defaults and key order) and its JSON
+   * text: relays show this one onward, so the next hop's label check takes its fast path.
+   */
+  readonly signedLabel: { readonly value: unknown; readonly text: string };
   /** True when this node is the item's final recipient; otherwise the caller relays it towards `dest`. */
   readonly final: boolean;
 }

@@ -3,12 +3,14 @@
  * its own sensors only), against the posterior Cramér–Rao bound for the same flight, sensors, noise and
  * detection probability (src/sim/pcrb.ts). Prints markdown tables on stdout, progress on stderr.
  *
- * Run: npx tsx bench/accuracy.ts [--runs 50] [--scenarios 2017-08-29,2022-11-18] [--pd-one]
+ * Run: npx tsx bench/accuracy.ts [--runs 50] [--scenarios 2017-08-29,2022-11-18] [--pd-one] [--q PSD]
+ * [--nees-grid] (the NEES every 10 s, for tuning)
  *
  * Track start: errors are given at 30, 60 and 120 s after the nation's first confirmed track at or after
  * burnout ("coast start"; a ballistic tracker has nothing to say about the impact point while the motor
  * burns), and, for reference, after its very first confirmed track (often in boost). The bound starts from
- * the initiator's prior at the first detection of the track in use at coast start, and is compared with
+ * the initiator's prior at the first radar detection at or after burnout of the track in use at coast
+ * start (powered-flight scans carry no ballistic information for a coast model), and is compared with
  * the RMS error over runs (ratio = RMS error / RMS bound). The launch point is a ballistic
  * back-propagation: its error against the pad is dominated by the powered ascent, so its bound is
  * compared with the error against the truth's own ballistic launch point (the truth's coast state
@@ -55,7 +57,11 @@ const ONLY = opt("--scenarios")?.split(",");
 const DETECTION = args.includes("--pd-one") ? "one" : "pd";
 /** White-noise acceleration PSD of every nation's tracker (m²/s³); default: the tracker's default. */
 const Q = Number(opt("--q") ?? BallisticModelOptions.parse({}).accelerationPsd);
-const TRACKER = { motion: { accelerationPsd: Q } };
+const DRAG = args.includes("--drag");
+const TRACKER = {
+  motion: { accelerationPsd: Q, ...(DRAG ? { drag: true, invBetaPsd: 1e-12 } : {}) },
+  ...(DRAG ? { initiator: { invBetaMean: 1 / 7000, invBetaSigma: 7e-5 } } : {}),
+};
 /**
  * Process noise of the bound: the tracker's own (with its drag allowance below ~100 km), and next to
  * nothing (the truth has none above the atmosphere; no drag allowance either).
@@ -108,6 +114,8 @@ interface Acc {
   noEstimate: number;
   noCoastTrack: number;
   samples: number;
+  /** Over all runs: late scans, those dropped, and track updates made by reprocessing them. */
+  late: { scans: number; dropped: number; updates: number };
 }
 const newAcc = (): Acc => ({
   firstDetS: [],
@@ -126,6 +134,7 @@ const newAcc = (): Acc => ({
   noEstimate: 0,
   noCoastTrack: 0,
   samples: 0,
+  late: { scans: 0, dropped: 0, updates: 0 },
 });
 
 const results: { scenario: string; nation: string; objects: string; acc: Acc }[] = [];
@@ -146,6 +155,9 @@ for (const name of names) {
     const tracked = trackScenario(flown.value, grouped.value, seed, TRACKER);
     for (const nt of tracked) {
       const acc = accs.get(nt.nation) as Acc;
+      acc.late.scans += nt.late.scans;
+      acc.late.dropped += nt.late.dropped;
+      acc.late.updates += nt.late.reprocessedUpdates;
       const tracks = labelTracks(nt, all, GATE_M);
       for (const o of targets) {
         const j = all.indexOf(o);
@@ -171,12 +183,21 @@ for (const name of names) {
         const coastT = starts.coastT;
         acc.coastStartS.push(coastT - l0);
         const initial = currentState(tracks, j, coastT);
-        const first = initial?.track.track.states[0];
+        // The bound starts from the track's first radar detection at or after burnout: a track begun in
+        // boost carries nothing ballistic from it (the thrust is not modelled), so a bound that counted
+        // the powered-flight scans as ballistic information would be out of any ballistic filter's reach.
+        const radarIds = new Set(nt.sensors.filter((s) => s.kind === "radar").map((s) => s.id));
+        const first = initial?.track.track.states.find(
+          (s) =>
+            s.t >= o.burnoutT &&
+            (s.provenance.kind === "initiated" || s.provenance.kind === "updated") &&
+            radarIds.has(s.provenance.sensorId),
+        );
         const at = OFFSETS.map((off) => currentState(tracks, j, coastT + off));
         const times = at.map((c) => c?.state.t ?? Number.NaN);
         const sorted = times.filter((t) => Number.isFinite(t)).sort((a, b) => a - b);
         const bounds = BOUNDS.map((bnd) =>
-          first?.provenance.kind === "initiated" && sorted.length > 0
+          first && "sensorId" in first.provenance && sorted.length > 0
             ? posteriorCrb(
                 {
                   object: o,
@@ -293,6 +314,7 @@ out.push(
     "impact +30 s",
     "impact +60 s",
     "impact +120 s",
+    "late scans / dropped / updates reprocessed (per run)",
   ]),
 );
 for (const r of results) {
@@ -309,6 +331,7 @@ for (const r of results) {
         ? `${f(quantile(a.coastStartS, 0.5), 0)}${a.noCoastTrack ? ` (none in ${a.noCoastTrack})` : ""}`
         : "none",
       ...OFFSETS.map((_, k) => f(quantile(a.impactAfterFirst[k] ?? [], 0.5), 1)),
+      `${f(a.late.scans / RUNS, 1)} / ${f(a.late.dropped / RUNS, 1)} / ${f(a.late.updates / RUNS, 1)}`,
     ]),
   );
 }
@@ -405,5 +428,16 @@ for (const r of results) {
       `${inside}/${total}`,
     ]),
   );
+}
+if (args.includes("--nees-grid")) {
+  out.push("\n### Mean 6-D NEES every 10 s after the coast start (n)\n");
+  for (const r of results) {
+    const a = r.acc;
+    const cells = NEES_GRID.map((_, g) => {
+      const n = a.neesN[g] as number;
+      return n ? `${f((a.neesSum[g] as number) / n, 1)}(${n})` : "–";
+    });
+    out.push(`${r.scenario} ${r.nation}: ${cells.join(" ")}`);
+  }
 }
 process.stdout.write(`${out.join("\n")}\n`);

@@ -27,15 +27,16 @@ export const BallisticModelOptions = z.strictObject({
   drag: z.boolean().default(false),
   /**
    * Spectral density q (m²/s³) of the white-noise acceleration that covers unmodelled forces in coast.
-   * Above the atmosphere the model (J2 gravity, Earth rotation) leaves out higher gravity harmonics
-   * (~1e-4 m/s²), motor tail-off and venting after burnout and attitude thrusters (mm/s²), and RK4 error
-   * (negligible at 5 s steps): a few mm/s² correlated over ~100 s, q ≈ (3e-3)²·100 ≈ 1e-3. A larger q
-   * makes the covariance pessimistic in coast (NEES below its band: q = 1 was 2–40× off the bound with no
-   * process noise); a smaller one lets the filter fit the batch of coast data almost exactly, which is
-   * right for the deterministic truth but brittle for a real one. Drag is covered separately by
-   * `dragAllowanceInvBeta`; thrust (boost) is not covered: a boost track is lost and restarted.
+   * Above the atmosphere the model (J2 gravity, Earth rotation, RK4 at 5 s steps) leaves out only the
+   * higher gravity harmonics (J3 and up, ~1e-4 m/s²) and lunisolar terms (~1e-6 m/s²), correlated over
+   * minutes: q ≈ (1e-4)²·100 = 1e-6. It is kept that small on purpose: a coast track is fitted to
+   * hundreds of radar scans, and a q of 1e-3 already leaves a position variance (q·T³/3 over 300 s) as
+   * large as what the scans determine, so its covariance was pessimistic (NEES well below its band; q = 1
+   * was 2–40× off the bound). The larger forces are covered where they act: thrust, tail-off, venting
+   * and manoeuvres by the tracker's adjustable level (manoeuvre.ts, q = 300 while innovations say a
+   * force is acting), drag below ~100 km by `dragAllowanceInvBeta`.
    */
-  accelerationPsd: z.number().positive().default(1e-3),
+  accelerationPsd: z.number().positive().default(1e-6),
   /**
    * Without a drag state: the drag of an object this light (1/β, m²/kg; 1e-3 is β = 1,000 kg/m², lighter
    * than a tumbling spent stage) is added to the process noise, as white acceleration of PSD
@@ -289,11 +290,18 @@ export class BallisticMotionModel {
   /**
    * Process noise over dt for white-noise acceleration of spectral density q on each ECEF axis
    * (continuous white-noise acceleration, discretised) plus a random walk on 1/β; written into `out`.
-   * Given states (the ends of the step), a 6-state model adds the drag allowance at the denser end.
+   * Given states (the ends of the step), a 6-state model adds the drag allowance at the denser end;
+   * `psd` overrides the options' acceleration PSD (a manoeuvring track's).
    */
-  processNoise(dt: number, out: Float64Array, from?: Float64Array, to?: Float64Array): Float64Array {
+  processNoise(
+    dt: number,
+    out: Float64Array,
+    from?: Float64Array,
+    to?: Float64Array,
+    psd?: number,
+  ): Float64Array {
     const n = this.dim;
-    let q = this.options.accelerationPsd;
+    let q = psd ?? this.options.accelerationPsd;
     if (n === 6 && this.options.dragAllowanceInvBeta > 0 && from) {
       const a = Math.max(this.dragAcceleration(from), to ? this.dragAcceleration(to) : 0);
       q += a * a * this.options.dragCorrelationS;

@@ -20,6 +20,7 @@ export {
 export { CovarianceIntersectionFuser, CovarianceIntersectionOptions } from "./fusion.ts";
 export { GateOptions, type Hypothesis, MahalanobisHypothesiser } from "./hypothesiser.ts";
 export { InitiatorOptions, MOfNInitiator } from "./initiator.ts";
+export { ManoeuvreOptions } from "./manoeuvre.ts";
 export {
   LineOfSightMeasurementModel,
   type MeasurementModel,

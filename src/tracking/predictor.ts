@@ -13,15 +13,30 @@ import { sigmaPoints, type UnscentedOptions, type UnscentedWeights, unscentedWei
 export interface Predictor {
   /** The motion model used. */
   readonly model: BallisticMotionModel;
-  /** Predicts `prior` to time t into xOut (dim) and pOut (dim×dim); returns false on numerical failure. */
-  predictInto(prior: GaussianState, t: number, xOut: Float64Array, pOut: Float64Array): boolean;
+  /**
+   * Predicts `prior` to time t into xOut (dim) and pOut (dim×dim); returns false on numerical failure.
+   * `accelerationPsd` overrides the model's process-noise PSD (a manoeuvring track's).
+   */
+  predictInto(
+    prior: GaussianState,
+    t: number,
+    xOut: Float64Array,
+    pOut: Float64Array,
+    accelerationPsd?: number,
+  ): boolean;
   /** Predicts `prior` to time t as a new state with provenance "predicted". */
   predict(prior: GaussianState, t: number): TrackState;
 }
 
 abstract class BasePredictor {
   abstract readonly model: BallisticMotionModel;
-  abstract predictInto(prior: GaussianState, t: number, xOut: Float64Array, pOut: Float64Array): boolean;
+  abstract predictInto(
+    prior: GaussianState,
+    t: number,
+    xOut: Float64Array,
+    pOut: Float64Array,
+    accelerationPsd?: number,
+  ): boolean;
 
   /** Predicts `prior` to time t as a new state with provenance "predicted". */
   predict(prior: GaussianState, t: number): TrackState {
@@ -50,13 +65,19 @@ export class ExtendedKalmanPredictor extends BasePredictor implements Predictor 
   }
 
   /** Predicts into buffers (always succeeds; returns true). */
-  predictInto(prior: GaussianState, t: number, xOut: Float64Array, pOut: Float64Array): boolean {
+  predictInto(
+    prior: GaussianState,
+    t: number,
+    xOut: Float64Array,
+    pOut: Float64Array,
+    accelerationPsd?: number,
+  ): boolean {
     const n = this.model.dim;
     const dt = t - prior.t;
     this.model.propagateWithJacobian(prior.x, dt, xOut, this.phi);
     matMul(this.phi, prior.P, n, n, n, this.tmp);
     matMulABt(this.tmp, this.phi, n, n, n, pOut);
-    this.model.processNoise(dt, this.q, prior.x, xOut);
+    this.model.processNoise(dt, this.q, prior.x, xOut, accelerationPsd);
     for (let i = 0; i < n * n; i++) pOut[i] = (pOut[i] as number) + (this.q[i] as number);
     symmetrise(pOut, n);
     return true;
@@ -86,7 +107,13 @@ export class UnscentedKalmanPredictor extends BasePredictor implements Predictor
   }
 
   /** Predicts into buffers; false if the prior covariance is not positive definite. */
-  predictInto(prior: GaussianState, t: number, xOut: Float64Array, pOut: Float64Array): boolean {
+  predictInto(
+    prior: GaussianState,
+    t: number,
+    xOut: Float64Array,
+    pOut: Float64Array,
+    accelerationPsd?: number,
+  ): boolean {
     const n = this.model.dim;
     const w = this.weights;
     const pts = this.points;
@@ -103,7 +130,7 @@ export class UnscentedKalmanPredictor extends BasePredictor implements Predictor
       const wm = w.wm[s] as number;
       for (let j = 0; j < n; j++) xOut[j] = (xOut[j] as number) + wm * (pts[s * n + j] as number);
     }
-    this.model.processNoise(dt, this.q, prior.x, xOut);
+    this.model.processNoise(dt, this.q, prior.x, xOut, accelerationPsd);
     pOut.set(this.q);
     for (let s = 0; s <= 2 * n; s++) {
       const wc = w.wc[s] as number;

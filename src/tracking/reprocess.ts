@@ -8,7 +8,8 @@
  *
  * Ordering: a late detection observed at exactly the time of an existing update is applied after it
  * (the existing update was processed first; the late one arrived later), so the result does not depend
- * on anything but arrival order. Associations made earlier are kept as they were.
+ * on anything but arrival order. Associations made earlier are kept as they were, and so is the process
+ * noise each step was predicted with (manoeuvre.ts); the manoeuvre detector is not re-run.
  */
 import { z } from "zod";
 import type { Detection } from "../model/sensing.ts";
@@ -36,6 +37,8 @@ export interface UpdateRecord {
   readonly detection: Detection;
   /** Whether range rate was used (it depends on the track's status at the time). */
   readonly useRangeRate: boolean;
+  /** The acceleration PSD the prediction to it used when it differed from the model's (a manoeuvre). */
+  readonly accelerationPsd: number | undefined;
 }
 
 /** What reprocessing needs from the tracker. */
@@ -81,7 +84,7 @@ export function filterStep(
   const n = prior.dim;
   const x = new Float64Array(n);
   const P = new Float64Array(n * n);
-  if (!ctx.predictor.predictInto(prior, d.t, x, P)) return undefined;
+  if (!ctx.predictor.predictInto(prior, d.t, x, P, record.accelerationPsd)) return undefined;
   const pred = { t: d.t, dim: n, x, P };
   if (!ctx.updater.predictMeasurement(pred, model, ctx.mp)) return undefined;
   const z = model.vectorOf(d, new Float64Array(model.dim));

@@ -19,6 +19,13 @@ import { CovarianceIntersectionOptions, embedKinematicState } from "./fusion.ts"
 import { GateOptions } from "./hypothesiser.ts";
 import { InitiatorOptions } from "./initiator.ts";
 import { cholesky, mahalanobisFromCholesky } from "./linalg.ts";
+import {
+  ManoeuvreOptions,
+  type ManoeuvreState,
+  manoeuvrePsd,
+  newManoeuvreState,
+  recordNis,
+} from "./manoeuvre.ts";
 import { inFieldOfRegard, type MeasurementModel, type SensorModels, sensorModels } from "./measurement.ts";
 import { type TrackerParts, trackerParts } from "./parts.ts";
 import {
@@ -30,7 +37,7 @@ import {
 } from "./reprocess.ts";
 import type { GaussianState, TrackState } from "./state.ts";
 import { UnscentedOptions } from "./unscented.ts";
-import { type MeasurementPrediction, newMeasurementPrediction } from "./updater.ts";
+import { type MeasurementPrediction, mahalanobis2, newMeasurementPrediction } from "./updater.ts";
 
 /** All tracker settings in one serialisable object. */
 export const TrackerOptions = z.strictObject({
@@ -50,6 +57,8 @@ export const TrackerOptions = z.strictObject({
   rangeRate: z.enum(["confirmed", "always", "never"]).default("confirmed"),
   /** States kept per track (oldest dropped first). */
   maxHistory: z.number().int().positive().default(1000),
+  /** Adjustable process noise for tracks under thrust (boost, a later stage) or manoeuvring. */
+  manoeuvre: ManoeuvreOptions.prefault({}),
   /** Late (out-of-sequence) scans: how late they may be and what reprocessing them may cost. */
   outOfSequence: OutOfSequenceOptions.prefault({}),
 });
@@ -110,6 +119,9 @@ interface LiveTrack {
   mp: MeasurementPrediction;
   predOk: boolean;
   visible: boolean;
+  manoeuvre: ManoeuvreState;
+  /** Acceleration PSD of the current prediction when not the model's (manoeuvre). */
+  predPsd: number | undefined;
 }
 
 /** A multi-target tracker for ballistic objects, built from sensors and options. */
@@ -124,6 +136,7 @@ export class MultiTargetTracker {
   private nextId = 1;
   private lastScanT = Number.NEGATIVE_INFINITY;
   private readonly scratchMp = newMeasurementPrediction();
+  private readonly nisWork = new Float64Array(16);
   private readonly records = new WeakMap<TrackState, UpdateRecord>();
   private readonly reprocessCtx: ReprocessContext;
 
@@ -258,6 +271,7 @@ export class MultiTargetTracker {
       const record: UpdateRecord = {
         detection: detections[j] as Detection,
         useRangeRate: this.usesRangeRate(track),
+        accelerationPsd: track.predPsd,
       };
       const r = reprocess(this.reprocessCtx, track.states, record, maxReplay);
       if (!r) continue;
@@ -285,8 +299,9 @@ export class MultiTargetTracker {
   ): void {
     const last = track.states[from] as TrackState;
     track.pred.t = t;
+    track.predPsd = manoeuvrePsd(track.manoeuvre, this.options.manoeuvre);
     track.predOk =
-      this.parts.predictor.predictInto(last, t, track.pred.x, track.pred.P) &&
+      this.parts.predictor.predictInto(last, t, track.pred.x, track.pred.P, track.predPsd) &&
       this.parts.updater.predictMeasurement(track.pred, base, track.mp);
     if (!track.predOk) {
       track.visible = false;
@@ -316,6 +331,7 @@ export class MultiTargetTracker {
     const n = track.pred.dim;
     const x = new Float64Array(n);
     const P = new Float64Array(n * n);
+    recordNis(track.manoeuvre, mahalanobis2(mp, z, this.nisWork), model.dim, this.options.manoeuvre);
     this.parts.updater.update(track.pred, mp, z, x, P);
     const state: TrackState = {
       t: track.pred.t,
@@ -325,7 +341,11 @@ export class MultiTargetTracker {
       provenance: { kind: "updated", sensorId: detection.sensorId },
     };
     // Replayable only if replaying it would use the same model (the fallback to `base` would not).
-    this.records.set(state, { detection, useRangeRate: useRangeRate && mp !== track.mp });
+    this.records.set(state, {
+      detection,
+      useRangeRate: useRangeRate && mp !== track.mp,
+      accelerationPsd: track.predPsd,
+    });
     this.push(track, state);
     track.hits++;
     track.lastUpdateT = track.pred.t;
@@ -386,6 +406,8 @@ export class MultiTargetTracker {
       mp: newMeasurementPrediction(),
       predOk: false,
       visible: false,
+      manoeuvre: newManoeuvreState(),
+      predPsd: undefined,
     };
     this.live.push(track);
     return track;

@@ -1,0 +1,161 @@
+// Five national nodes on the in-process transport with in-memory PGlite stores: what each receives,
+// by which path, and what each audits.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { InProcessTransport } from "../src/adapters/inproc/index.ts";
+import { PgliteStore } from "../src/adapters/pglite/pglite-store.ts";
+import { cachedPgliteTemplate } from "../src/adapters/pglite/template-cache.ts";
+import type { Item, TrackReport } from "../src/model/item.ts";
+import { TriwatchNode } from "../src/node/node.ts";
+import { example, project, shiftDays, t, trackExample } from "./helpers/policy.ts";
+
+/** One network for the file (PGlite stores take seconds to start); tests use distinct items and the clock. */
+const clock = { now: 0 };
+let nodes: Map<string, TriwatchNode>;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const { topology, policy } = project();
+  const transport = new InProcessTransport({ topology });
+  const template = await cachedPgliteTemplate({ migrated: true });
+  nodes = new Map();
+  const stores: PgliteStore[] = [];
+  for (const spec of topology.nodes) {
+    const store = new PgliteStore({ template });
+    await store.migrate();
+    stores.push(store);
+    const n = new TriwatchNode({
+      spec,
+      topology,
+      policy,
+      store,
+      endpoint: await transport.connect(spec.id),
+      now: () => clock.now,
+    });
+    await n.start();
+    nodes.set(spec.id, n);
+  }
+  close = async () => {
+    for (const n of nodes.values()) await n.stop();
+    await transport.close();
+    for (const st of stores) await st.close();
+  };
+});
+afterAll(async () => close?.());
+
+const node = (id: string) => nodes.get(id) as TriwatchNode;
+/** Audit log sizes of every node, to see what one step added. */
+const sizes = () => Object.fromEntries([...nodes].map(([id, n]) => [id, n.log.size]));
+const added = (before: Record<string, number>) =>
+  Object.fromEntries([...nodes].map(([id, n]) => [id, n.log.size - (before[id] ?? 0)]));
+/** Rejections a node noted after a mark. */
+const marks = () => Object.fromEntries([...nodes].map(([id, n]) => [id, n.rejections.length]));
+const since = (mark: Record<string, number>, id: string) => node(id).rejections.slice(mark[id] ?? 0);
+const NONE = { ROK_KTMO_CELL: 0, USFK_TMO_CELL: 0, INDOPACOM_LINK_CTRL_HI: 0, USFJ_C4I: 0, JSDF: 0 };
+
+describe("national nodes in one process", () => {
+  it("carries a ROK track to JSDF through the US hub in real time on 2023-12-20, sanitised", async () => {
+    const track = shiftDays(trackExample("rok-track-report"), 2);
+    clock.now = t(track.asOf);
+    const before = sizes();
+    const plan = await node("ROK_KTMO_CELL").release(track, "JSDF", "real-time");
+    expect(plan.ok && plan.path).toEqual([
+      "ROK_KTMO_CELL",
+      "USFK_TMO_CELL",
+      "INDOPACOM_LINK_CTRL_HI",
+      "USFJ_C4I",
+      "JSDF",
+    ]);
+    await vi.waitFor(() => expect(node("JSDF").picture.get("KOR:KTMO-0417")?.item.asOf).toBe(track.asOf));
+    const held = node("JSDF").picture.get("KOR:KTMO-0417");
+    expect(held?.item).not.toHaveProperty("sensor");
+    expect(held?.stale).toBe(false);
+    // Every node on the way audited what it did: a release, three relays, a receipt.
+    await vi.waitFor(() =>
+      expect(added(before)).toEqual({
+        ...NONE,
+        ROK_KTMO_CELL: 1,
+        USFK_TMO_CELL: 1,
+        INDOPACOM_LINK_CTRL_HI: 1,
+        USFJ_C4I: 1,
+        JSDF: 1,
+      }),
+    );
+  });
+
+  it("finds no real-time path on 2023-12-18, and audits the refusal", async () => {
+    const track = { ...trackExample("rok-track-report"), trackId: "KTMO-1218" };
+    clock.now = t(track.asOf);
+    const before = sizes();
+    const plan = await node("ROK_KTMO_CELL").release(track, "JSDF", "real-time");
+    expect(plan.ok).toBe(false);
+    if (!plan.ok) expect(plan.decision.outcome).toBe("deny");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(node("JSDF").picture.has("KOR:KTMO-1218")).toBe(false);
+    expect(added(before)).toEqual({ ...NONE, ROK_KTMO_CELL: 1 });
+  });
+
+  it("uses the direct GSOMIA link for case-by-case exchange, and keeps a report exactly once", async () => {
+    const report = example("intel-nuclear-test");
+    clock.now = t("2017-09-03T05:00:00Z");
+    const before = sizes();
+    const mark = marks();
+    const plan = await node("ROK_KTMO_CELL").release(report, "JSDF", "deferred");
+    expect(plan.ok && plan.path).toEqual(["ROK_KTMO_CELL", "JSDF"]);
+    expect(plan.ok && plan.decision.agreement).toBe("jpn-kor-gsomia-2016");
+    await vi.waitFor(() => expect(added(before)).toEqual({ ...NONE, ROK_KTMO_CELL: 1, JSDF: 1 }));
+    // The same report released again comes in a new envelope but is the same item: stored once.
+    await node("ROK_KTMO_CELL").release(report, "JSDF", "deferred");
+    await vi.waitFor(() => expect(since(mark, "JSDF").map((r) => r.why)).toEqual(["DUPLICATE"]));
+  });
+
+  it("under TISA, the hub relays a ROK report to Japan only with ROK's approval", async () => {
+    const report: Item = { ...example("intel-nuclear-test"), id: "KOR-IR-TISA-0001" };
+    clock.now = t("2016-01-10T00:00:00Z");
+    const mark = marks();
+    const before = sizes();
+    // Before GSOMIA the only path is through the US; the relay out of the US needs ROK's approval.
+    const plan = await node("ROK_KTMO_CELL").release(report, "JSDF", "deferred");
+    expect(plan.ok && plan.decision.agreement).toBe("tisa-2014");
+    await vi.waitFor(() => expect(since(mark, "USFJ_C4I").map((r) => r.why)).toEqual(["POLICY"]));
+    expect(since(mark, "USFJ_C4I")[0]?.detail).toContain("NO_ORIGINATOR_CONSENT");
+    expect(added(before).JSDF).toBe(0);
+
+    const approved: Item = {
+      ...report,
+      id: "KOR-IR-TISA-0002",
+      label: { ...report.label, approvals: [{ to: "JPN", at: "2016-01-09T00:00:00Z", ref: "MND-0001" }] },
+    };
+    await node("ROK_KTMO_CELL").release(approved, "JSDF", "deferred");
+    await vi.waitFor(() => expect(added(before).JSDF).toBe(1));
+    expect(since(mark, "JSDF")).toEqual([]);
+  });
+
+  it("never shows an older or stale track update as current", async () => {
+    const base = { ...shiftDays(trackExample("rok-track-report"), 2), trackId: "KTMO-STALE" };
+    const rok = node("ROK_KTMO_CELL");
+    const jsdf = node("JSDF");
+    const mark = marks();
+    const later: TrackReport = {
+      ...base,
+      id: `${base.id}-b`,
+      asOf: new Date(t(base.asOf) + 5_000).toISOString(),
+    };
+    clock.now = t(later.asOf);
+    await rok.release(later, "JSDF", "real-time");
+    await vi.waitFor(() => expect(jsdf.picture.get("KOR:KTMO-STALE")?.item.asOf).toBe(later.asOf));
+    await rok.release(base, "JSDF", "real-time"); // older than what JSDF holds
+    await vi.waitFor(() => expect(since(mark, "JSDF").map((r) => r.why)).toEqual(["SUPERSEDED"]));
+    expect(jsdf.picture.get("KOR:KTMO-STALE")?.item.asOf).toBe(later.asOf);
+
+    // An update that arrives more than 30 s after its asOf is kept but marked stale.
+    const late: TrackReport = {
+      ...base,
+      id: `${base.id}-c`,
+      asOf: new Date(t(later.asOf) + 1_000).toISOString(),
+    };
+    clock.now = t(late.asOf) + 45_000;
+    await rok.release(late, "JSDF", "real-time");
+    await vi.waitFor(() => expect(jsdf.picture.get("KOR:KTMO-STALE")?.item.asOf).toBe(late.asOf));
+    expect(jsdf.picture.get("KOR:KTMO-STALE")?.stale).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -166,4 +166,21 @@ describe("help", () => {
       expect(r.out).toContain("Usage: triwatch");
     },
   );
+});
+
+describe("triwatch keys init", () => {
+  it("writes private files readable only by the owner and public bundles, and refuses to overwrite", async () => {
+    const dir = join(tmp, "keys");
+    const r = await cli("keys", "init", "--dir", dir, "--node", "JSDF", "ROK_KTMO_CELL");
+    expect(r.code).toBe(0);
+    expect(statSync(join(dir, "JSDF.private.jwk.json")).mode & 0o777).toBe(0o600);
+    const bundles = JSON.parse(readFileSync(join(dir, "public-bundles.json"), "utf8")) as { node: string }[];
+    expect(bundles.map((b) => b.node)).toEqual(["JSDF", "ROK_KTMO_CELL"]);
+    expect(readFileSync(join(dir, "JSDF.public.jwk.json"), "utf8")).not.toContain('"d"');
+    const again = await cli("keys", "init", "--dir", dir, "--node", "JSDF");
+    expect(again.code).toBe(2);
+    expect(again.err).toContain("--force");
+    const unknown = await cli("keys", "init", "--dir", dir, "--node", "PYONGYANG");
+    expect(unknown.code).toBe(2);
+  });
 });

@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../config/files.ts";
 import { registerAgreements } from "./commands/agreements.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerKeys } from "./commands/keys.ts";
 import { registerPolicy } from "./commands/policy.ts";
 import { registerScenario } from "./commands/scenario.ts";
 import { registerTrack } from "./commands/track.ts";
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   registerPolicy(program, io);
   registerTrack(program, io);
   registerScenario(program, io);
+  registerKeys(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const sub of cmd.commands)

@@ -83,14 +83,14 @@ export function openEntry(
   if (wire.sealed !== undefined) {
     return unseal(r, wire.sealed).then((got) =>
       got
-        ? checkRelease(r, hop, shown, proof, got, now, claimed)
+        ? checkRelease({ r, hop, shown, proof, got, now, claimed })
         : reject("UNDECRYPTABLE", "sealed release does not decrypt for this node", claimed),
     );
   }
   const b64 = wire.release ?? "";
   const bytes = strictBase64url(b64);
   if (!bytes) return reject("MALFORMED", "release is not canonical base64url", claimed);
-  return checkRelease(r, hop, shown, proof, { bytes, b64 }, now, claimed);
+  return checkRelease({ r, hop, shown, proof, got: { bytes, b64 }, now, claimed });
 }
 
 async function unseal(r: Receiver, sealed: string): Promise<Got | null> {
@@ -145,15 +145,19 @@ function readRelease(
   }
 }
 
-function checkRelease(
-  r: Receiver,
-  hop: Hop,
-  shown: Shown,
-  proof: OriginatorProof,
-  got: Got,
-  now: number,
-  claimed: Claimed,
-): OpenResult | Promise<OpenResult> {
+/** An entry on its way through the checks. */
+interface Ctx {
+  readonly r: Receiver;
+  readonly hop: Hop;
+  readonly shown: Shown;
+  readonly proof: OriginatorProof;
+  readonly got: Got;
+  readonly now: number;
+  readonly claimed: Claimed;
+}
+
+function checkRelease(ctx: Ctx): OpenResult | Promise<OpenResult> {
+  const { r, shown, proof, got, now, claimed } = ctx;
   const { wire } = shown;
   const read = readRelease(r, wire, got.bytes);
   if ("reason" in read) return reject(read.reason, read.detail, claimed);
@@ -166,21 +170,12 @@ function checkRelease(
     return reject("UNKNOWN_ORIGINATOR", `no key for ${release.origin}`, claimed);
   const check = r.verifier.verify(got.bytes, release.origin, proof);
   return check instanceof Promise
-    ? check.then((problem) => finish(r, hop, shown, proof, got, read, problem, now, claimed))
-    : finish(r, hop, shown, proof, got, read, check, now, claimed);
+    ? check.then((problem) => finish(ctx, read, problem))
+    : finish(ctx, read, check);
 }
 
-function finish(
-  r: Receiver,
-  hop: Hop,
-  shown: Shown,
-  proof: OriginatorProof,
-  got: Got,
-  read: Read,
-  proofProblem: ProofCheck,
-  now: number,
-  claimed: Claimed,
-): OpenResult {
+function finish(ctx: Ctx, read: Read, proofProblem: ProofCheck): OpenResult {
+  const { r, hop, shown, proof, got, now, claimed } = ctx;
   const { release } = read;
   const { wire, marking } = shown;
   if (proofProblem) return reject("BAD_ORIGINATOR_SIGNATURE", proofProblem, claimed);

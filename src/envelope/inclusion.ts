@@ -23,17 +23,19 @@ const keyOf = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLengt
  * Whether `leaf` (a leaf hash) is leaf `index` of the batch tree of `size` under `root`: RFC 9162
  * §2.1.3.2, as the audit core's `rootFromInclusionProof` walks it, but stopping early at a node in
  * `known` (nodes already proven to belong to this tree, which it extends). Reaching an authentic interior
- * node from the leaf proves inclusion. `pathAt` decodes path entries lazily (null: not a 32-byte hash).
+ * node from the leaf proves inclusion. Path entries are decoded lazily by `decode` (null: not a 32-byte
+ * hash), so a walk that stops early decodes only what it read.
  */
-export function includedUnder(
+export function includedUnder<P>(
   leaf: Uint8Array,
   index: number,
   size: number,
-  pathLength: number,
-  pathAt: (i: number) => Uint8Array | null,
+  path: readonly P[],
+  decode: (p: P) => Uint8Array | null,
   root: Uint8Array,
   known: Set<string>,
 ): boolean {
+  const pathLength = path.length;
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
   const seen: string[] = [];
   let fn = index;
@@ -41,7 +43,8 @@ export function includedUnder(
   let r = leaf;
   let i = 0;
   for (; i < pathLength; i++) {
-    const p = pathAt(i);
+    const entry = path[i];
+    const p = entry === undefined ? null : decode(entry);
     if (!p || sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);

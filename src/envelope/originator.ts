@@ -98,6 +98,11 @@ export async function signBatch(
   }));
 }
 
+/** A SHA-256 hash from canonical base64url, or null. */
+function decodeHash(text: string): Buffer | null {
+  return strictBase64url(text, 32);
+}
+
 function b64u(h: Uint8Array): string {
   return Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString("base64url");
 }
@@ -249,17 +254,9 @@ export class OriginatorVerifier {
     if (entry.header.origin !== peer.node) return `batch signed by ${entry.header.origin}, not ${peer.node}`;
     const leaf = leafHash(releaseBytes);
     const { count } = entry.header;
-    const pathAt = (i: number) => strictBase64url(proof.path[i] ?? "", 32);
-    if (includedUnder(leaf, proof.index, count, proof.path.length, pathAt, entry.root, entry.known))
-      return null;
+    if (includedUnder(leaf, proof.index, count, proof.path, decodeHash, entry.root, entry.known)) return null;
     // Refused: work out why, on the slow path.
-    return inclusionProblem(
-      leaf,
-      proof.index,
-      count,
-      proof.path.map((_, i) => pathAt(i)),
-      entry.root,
-    );
+    return inclusionProblem(leaf, proof.index, count, proof.path.map(decodeHash), entry.root);
   }
 
   #verifyHeader(compact: string, peer: PeerKeys): { header: BatchHeaderT; root: Buffer } | string {

@@ -6,7 +6,8 @@
  * equidistant frame centred on the query point: every vertex by an exact WGS-84 geodesic inverse
  * (GeographicLib: distance and azimuth from the centre), the edge between two vertices as a straight
  * segment. Distances from the centre to vertices are therefore exact; along an edge the straight-segment
- * assumption errs by under a metre for the data's edges (≤ ~15 km) at ranges up to 1,000 km. The
+ * assumption differs from the straight lon/lat edge by up to 36 m for the data's longest edge (40 km), about
+ * 3 m for a 99th-percentile edge (11 km), measured at ranges 50–1,000 km (docs/DATA.md). The
  * ellipse test maps the frame so the ellipse becomes the unit circle: an edge intersects the ellipse
  * iff its mapped segment comes within 1 of the origin; a subdivision containing the centre intersects.
  */

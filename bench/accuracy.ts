@@ -4,7 +4,7 @@
  * detection probability (src/sim/pcrb.ts). Prints markdown tables on stdout, progress on stderr.
  *
  * Run: npx tsx bench/accuracy.ts [--runs 50] [--scenarios 2017-08-29,2022-11-18] [--pd-one] [--q PSD]
- * [--nees-grid] (the NEES every 10 s, for tuning)
+ * [--nees-grid] (the NEES every 10 s, for tuning) [--drag] (a 1/β state) [--no-manoeuvre]
  *
  * Track start: errors are given at 30, 60 and 120 s after the nation's first confirmed track at or after
  * burnout ("coast start"; a ballistic tracker has nothing to say about the impact point while the motor
@@ -61,6 +61,7 @@ const DRAG = args.includes("--drag");
 const TRACKER = {
   motion: { accelerationPsd: Q, ...(DRAG ? { drag: true, invBetaPsd: 1e-12 } : {}) },
   ...(DRAG ? { initiator: { invBetaMean: 1 / 7000, invBetaSigma: 7e-5 } } : {}),
+  ...(args.includes("--no-manoeuvre") ? { manoeuvre: { accelerationPsd: 0 } } : {}),
 };
 /**
  * Process noise of the bound: the tracker's own (with its drag allowance below ~100 km), and next to

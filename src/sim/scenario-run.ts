@@ -4,6 +4,8 @@
  * (Earth rotation bends the track), flies satellite launches from their programme, and follows spent
  * stages as separate falling objects. Salvos are simply several launches.
  */
+
+import type { FileResult } from "../config/parse.ts";
 import type { Geodetic } from "../geo/earth.ts";
 import type { BallisticLaunch, Launch, SatelliteLaunch, Scenario } from "../model/scenario.ts";
 import {
@@ -25,7 +27,6 @@ import {
 } from "./flight-solver.ts";
 import { inverseGeodesic } from "./geodesy.ts";
 import { unixSeconds } from "./scenario-file.ts";
-import type { FileResult } from "../config/parse.ts";
 
 /** One truth object: a missile, a launcher payload, or a spent stage. */
 export interface FlightObject {

@@ -39,8 +39,11 @@ export const Label = z.strictObject({
   classification: LevelCode,
   /** Handling labels of the originator's scheme that are not grades (e.g. `DAEOEBI` for 대외비). */
   handling: z.array(LevelCode).default([]),
-  /** REL TO: parties the originator allows release to. Canonical order: USA first, then alphabetical. */
-  releasableTo: z.array(PartyCode).default([]),
+  /** REL TO: parties the originator allows release to, put in canonical order (USA first, then alphabetical). */
+  releasableTo: z
+    .array(PartyCode)
+    .default([])
+    .transform((parties) => canonicalRelTo(parties)),
   caveats: z.array(Caveat).default([]),
   topics: z.array(Topic).min(1, "an item must name at least one topic"),
   /** Country the item is about (ISO trigraph); DPRK is PRK. */

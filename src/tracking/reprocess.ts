@@ -43,7 +43,9 @@ export interface UpdateRecord {
 
 /** What reprocessing needs from the tracker. */
 export interface ReprocessContext {
+  /** The tracker's predictor (EKF or UKF). */
   readonly predictor: Predictor;
+  /** The tracker's updater (EKF or UKF). */
   readonly updater: Updater;
   /** Sensor models by id. */
   readonly models: (sensorId: string) => SensorModels | undefined;

@@ -1,0 +1,161 @@
+/**
+ * Public warnings for `triwatch scenario run`: a thin adapter from the per-nation tracking of a scenario
+ * (src/sim/run-scenario.ts keeps only summaries, so the scenario is tracked here again with the same
+ * seed and options, which gives the same tracks) to the warning core's estimate series; then each
+ * nation's warnings, their CAP files, and the comparison with facts.md §4's historical timelines.
+ *
+ * The series: every confirmed track of the nation, re-evaluated every `stepS` seconds of arrival time
+ * (a state counts from its observation time plus its sensor's latency), from its latest state.
+ * Japan's warnings come from JPN's tracks, Korea's from KOR's (own sensors; fusion of partner tracks is
+ * not in the node runtime yet).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { z } from "zod";
+import { alertToCap } from "../../codecs/cap/index.ts";
+import { loadRegionIndex } from "../../config/geodata.ts";
+import type { RegionIndex } from "../../geo/regions.ts";
+import type { Alert } from "../../model/alert.ts";
+import type { Scenario } from "../../model/scenario.ts";
+import type { Sensor } from "../../model/sensing.ts";
+import type { Topology } from "../../model/topology.ts";
+import { type NationTracking, nationsOf, trackScenario } from "../../sim/run-scenario.ts";
+import { flyScenario } from "../../sim/scenario-run.ts";
+import { type TrackerOptions, trajectoryEstimates } from "../../tracking/index.ts";
+import type { TrackState } from "../../tracking/state.ts";
+import {
+  defaultPolicy,
+  type EstimateSeries,
+  historyFor,
+  issueWarnings,
+  secondsAfterLaunch,
+  type WarningEstimate,
+  warningEstimate,
+} from "../../warning/index.ts";
+
+/** Nations that issue public warnings, and their systems. */
+export const WARNING_NATIONS = ["JPN", "KOR"] as const;
+
+/** A nation's estimate series from its tracker. */
+export function estimateSeries(nt: NationTracking, stepS = 10): EstimateSeries {
+  const latency = new Map(nt.sensors.map((s) => [s.id, s.latencyS]));
+  const availableAt = (s: TrackState): number =>
+    s.t + ("sensorId" in s.provenance ? (latency.get(s.provenance.sensorId) ?? 0) : 0);
+  const estimates: WarningEstimate[] = [];
+  let endT = Number.NEGATIVE_INFINITY;
+  for (const track of nt.tracker.tracks()) {
+    if (track.confirmedT === undefined || track.states.length === 0) continue;
+    const confirmedT = nt.events.get(track.id)?.confirmedArrivalT ?? track.confirmedT;
+    const deletedT = nt.events.get(track.id)?.deletedT ?? Number.POSITIVE_INFINITY;
+    const last = availableAt(track.states[track.states.length - 1] as TrackState);
+    endT = Math.max(endT, last);
+    let k = -1;
+    let used = -1;
+    for (let t = Math.ceil(confirmedT / stepS) * stepS; t <= Math.min(last, deletedT) + stepS; t += stepS) {
+      while (k + 1 < track.states.length && availableAt(track.states[k + 1] as TrackState) <= t) k++;
+      if (k < 0 || k === used) continue;
+      used = k;
+      const state = track.states[k] as TrackState;
+      if (state.t < track.confirmedT) continue;
+      const te = trajectoryEstimates(state);
+      if (te) estimates.push(warningEstimate(track.id, t, confirmedT, te));
+    }
+  }
+  estimates.sort((a, b) => a.t - b.t);
+  return { estimates, endT: Number.isFinite(endT) ? endT : 0 };
+}
+
+/** One warning as reported in --json. */
+export interface WarningRow {
+  id: string;
+  kind: string;
+  msgType: Alert["msgType"];
+  sentS: number;
+  areas: string[];
+  probability: number | null;
+  trackId: string | null;
+}
+
+/** One nation's warnings and the historical comparison. */
+export interface NationWarnings {
+  nation: (typeof WARNING_NATIONS)[number];
+  warnings: WarningRow[];
+  history: {
+    source: string;
+    messages: { time: string; kind: string; sentS: number; areas: string[]; note?: string }[];
+    firstDifferenceS: number | null;
+  } | null;
+  alerts: Alert[];
+}
+
+const kindLabel = (a: Alert): string =>
+  a.kind.system === "j-alert"
+    ? a.kind.type
+    : a.kind.system === "kr-civil-defence"
+      ? a.kind.level
+      : a.kind.tier;
+
+/** Tracks the scenario per nation and runs each warning nation's rules. */
+export function scenarioWarnings(
+  scenario: Scenario,
+  scenarioFile: string,
+  sensors: readonly Sensor[],
+  topology: Topology,
+  options: { seed: number; tracker?: z.input<typeof TrackerOptions>; regions?: RegionIndex },
+): { ok: true; value: NationWarnings[] } | { ok: false; errors: string[] } {
+  const nations = nationsOf(sensors, topology);
+  if (!nations.ok) return nations;
+  const flown = flyScenario(scenario, scenarioFile);
+  if (!flown.ok) return flown;
+  const tracked = trackScenario(flown.value, nations.value, options.seed, options.tracker);
+  const regions = options.regions ?? loadRegionIndex();
+  const launchT = Math.min(...scenario.launches.map((l) => Date.parse(l.launchTime) / 1000));
+  const value: NationWarnings[] = [];
+  for (const nation of WARNING_NATIONS) {
+    const nt = tracked.find((n) => n.nation === nation);
+    const alerts = nt ? issueWarnings(estimateSeries(nt), regions, defaultPolicy(nation)) : [];
+    const warnings = alerts.map(
+      (a): WarningRow => ({
+        id: a.id,
+        kind: kindLabel(a),
+        msgType: a.msgType,
+        sentS: Math.round(Date.parse(a.sent) / 1000 - launchT),
+        areas: (a.infos[0]?.areas ?? []).filter((x) => x.codes.length > 0).map((x) => x.description),
+        probability: a.basis?.probabilityInArea ?? null,
+        trackId: a.basis?.trackId ?? null,
+      }),
+    );
+    const h = historyFor(scenario.id, nation);
+    const messages = h?.messages.map((m) => ({ ...m, sentS: secondsAfterLaunch(h, m.time) })) ?? [];
+    const first = warnings[0];
+    const firstHist = messages[0];
+    value.push({
+      nation,
+      warnings,
+      history: h
+        ? {
+            source: h.source,
+            messages,
+            firstDifferenceS: first && firstHist ? first.sentS - firstHist.sentS : null,
+          }
+        : null,
+      alerts,
+    });
+  }
+  return { ok: true, value };
+}
+
+/** Writes each alert as CAP 1.2 `<id>.xml` in `dir` (created if needed); returns the file paths. */
+export function writeAlerts(dir: string, alerts: readonly Alert[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  return alerts.map((a) => {
+    const file = join(dir, `${a.id}.xml`);
+    writeFileSync(file, alertToCap(a));
+    return file;
+  });
+}
+
+/** The --json form: per nation, the warnings and the history, without the full alerts. */
+export function warningsJson(ws: readonly NationWarnings[]): unknown {
+  return ws.map(({ alerts: _alerts, ...rest }) => rest);
+}

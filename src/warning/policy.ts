@@ -1,0 +1,82 @@
+/**
+ * Warning policies as data. facts.md §4 gives the message templates and the observed practice (when
+ * J-Alert fires: a missile that "may fall on, or pass over" Japan's territory or territorial waters;
+ * Korea's 경계경보/공습경보 levels and cell-broadcast tiers), never numeric thresholds: none is public
+ * (facts.md §7 "do not fabricate"). Every number below is therefore a Triwatch engineering parameter with
+ * a conservative default and the reason for it, not an official value.
+ */
+import { z } from "zod";
+
+const probability = z.number().min(0).max(1);
+
+/** Rules shared by both nations: track quality, hysteresis, staleness, area targeting. */
+const common = {
+  /** A track's estimate older than this (s) no longer counts; 30 s is several radar revisits. */
+  staleAfterS: z.number().positive().default(30),
+  /** Youngest track (s since confirmation) whose path may trigger the first warning; one revisit or two. */
+  minTrackAgeS: z.number().min(0).default(10),
+  /**
+   * Fastest the predicted impact may move (km/s, between two estimates of one track) for the path to
+   * count: in boost the ballistic prediction sweeps thousands of km (tens of km/s), which is what
+   * produced early false paths; after burnout it settles to well under 1 km/s.
+   */
+  maxPathDriftKmPerS: z.number().positive().default(5),
+  /** As above for an impact-on-territory warning, which orders immediate shelter: stricter. */
+  maxImpactDriftKmPerS: z.number().positive().default(1),
+  /** Youngest track (s) that may trigger an impact-on-territory warning (2023-04-13 came from a young track). */
+  minImpactTrackAgeS: z.number().min(0).default(30),
+  /** Consecutive qualifying evaluations before a warning is issued (no warning on one outlier). */
+  confirmEvaluations: z.number().int().min(1).default(2),
+  /** Consecutive evaluations below the cancel threshold before a warning is cancelled (no flapping). */
+  cancelEvaluations: z.number().int().min(1).default(3),
+  /** Path probability at or above which the path warning goes out ("may pass over"): low, to warn early. */
+  pathProbability: probability.default(0.1),
+  /** Impact probability (on land or territorial sea) for the impact warning: more likely than not. */
+  impactProbability: probability.default(0.5),
+  /** Path probability under which an active warning is cancelled: well below the issue threshold. */
+  cancelProbability: probability.default(0.02),
+  /** A subdivision is named when the path or impact passes within `areaBufferKm` of it with this probability. */
+  areaProbability: probability.default(0.1),
+  /** Margin (km) around land for naming a subdivision: about 2× the 12 NM territorial sea. */
+  areaBufferKm: z.number().min(0).default(50),
+  /** Step (km) at which the predicted path is classified near the nation (islands are a few km wide). */
+  pathStepKm: z.number().positive().default(5),
+  /** Status written on the alerts: simulated runs are exercises unless told otherwise. */
+  status: z.enum(["actual", "exercise", "system", "test", "draft"]).default("exercise"),
+};
+
+/** Japan's J-Alert rules. */
+export const JapanWarningPolicy = z.strictObject({
+  nation: z.literal("JPN"),
+  ...common,
+  /** Path probability at which a finished passage is announced as an overflight (通過). */
+  overflightProbability: probability.default(0.5),
+  /** Sender address written on the alerts (illustrative). */
+  sender: z.string().default("jalert.triwatch.example"),
+  /** Issuing authority. */
+  authority: z.string().default("内閣官房・消防庁 (Cabinet Secretariat / FDMA)"),
+});
+/** Parsed Japanese policy. */
+export type JapanWarningPolicy = z.infer<typeof JapanWarningPolicy>;
+
+/** South Korea's civil-defence and cell-broadcast rules. */
+export const KoreaWarningPolicy = z.strictObject({
+  nation: z.literal("KOR"),
+  ...common,
+  /** Sender address written on the alerts (illustrative). */
+  sender: z.string().default("mois.triwatch.example"),
+  /** Issuing authority. */
+  authority: z.string().default("행정안전부 (Ministry of the Interior and Safety)"),
+});
+/** Parsed Korean policy. */
+export type KoreaWarningPolicy = z.infer<typeof KoreaWarningPolicy>;
+
+/** Either nation's policy. */
+export const WarningPolicy = z.discriminatedUnion("nation", [JapanWarningPolicy, KoreaWarningPolicy]);
+/** A parsed policy. */
+export type WarningPolicy = z.infer<typeof WarningPolicy>;
+
+/** The default policy of a nation. */
+export function defaultPolicy(nation: "JPN" | "KOR"): WarningPolicy {
+  return WarningPolicy.parse({ nation });
+}

@@ -15,6 +15,7 @@ import { loadScenarioFile } from "../../sim/scenario-file.ts";
 import { loadSensorSetFile } from "../../sim/sensor-file.ts";
 import { table } from "../format.ts";
 import { type CliIo, UsageError } from "../io.ts";
+import { scenarioWarnings, warningsJson, writeAlerts } from "./alerts.ts";
 import { shownPath } from "./track.ts";
 
 /** Where the scenario and sensor files live by default. */
@@ -176,28 +177,57 @@ export function registerScenario(program: Command, io: CliIo): void {
     .option("--seed <n>", "seed of the sensor noise, detections and false alarms", "1")
     .option("--sensors <dir>", "directory of sensor set files (*.yaml)", SENSOR_DIR)
     .option("--filter <ekf|ukf>", "filter family of every nation's tracker", "ekf")
-    .option("--json", "machine-readable output (includes the error timeline)")
-    .action((name: string, opts: { seed: string; sensors: string; filter: string; json?: boolean }) => {
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed) || seed < 0)
-        throw new UsageError(`--seed ${opts.seed}: expected an integer ≥ 0`);
-      if (opts.filter !== "ekf" && opts.filter !== "ukf")
-        throw new UsageError(`--filter ${opts.filter}: expected ekf or ukf`);
-      const path = scenarioPath(name);
-      const parsed = loadScenarioFile(shownPath(path));
-      if (!parsed.ok) throw fileErrors(parsed.errors);
-      const sensors = loadSensorDir(opts.sensors);
-      const topology = loadFile(DEFAULT_PATHS.topologyFile, Topology);
-      const started = io.now();
-      io.err(
-        `${parsed.value.id}: flying, simulating ${sensors.length} sensors (seed ${seed}), tracking per nation…`,
-      );
-      const result = runScenario(parsed.value, shownPath(path), sensors, topology, {
-        seed,
-        tracker: { filter: opts.filter },
-      });
-      if (!result.ok) throw fileErrors(result.errors);
-      io.err(`${parsed.value.id}: done in ${((io.now() - started) / 1000).toFixed(1)} s`);
-      io.out(opts.json ? JSON.stringify(result.value, null, 2) : renderScenario(result.value));
-    });
+    .option("--json", "machine-readable output (includes the error timeline and each nation's warnings)")
+    .option("--alerts <dir>", "write each nation's public warnings as CAP 1.2 files <id>.xml in DIR")
+    .action(
+      (
+        name: string,
+        opts: { seed: string; sensors: string; filter: string; json?: boolean; alerts?: string },
+      ) => {
+        const seed = Number(opts.seed);
+        if (!Number.isInteger(seed) || seed < 0)
+          throw new UsageError(`--seed ${opts.seed}: expected an integer ≥ 0`);
+        if (opts.filter !== "ekf" && opts.filter !== "ukf")
+          throw new UsageError(`--filter ${opts.filter}: expected ekf or ukf`);
+        const path = scenarioPath(name);
+        const parsed = loadScenarioFile(shownPath(path));
+        if (!parsed.ok) throw fileErrors(parsed.errors);
+        const sensors = loadSensorDir(opts.sensors);
+        const topology = loadFile(DEFAULT_PATHS.topologyFile, Topology);
+        const started = io.now();
+        io.err(
+          `${parsed.value.id}: flying, simulating ${sensors.length} sensors (seed ${seed}), tracking per nation…`,
+        );
+        const result = runScenario(parsed.value, shownPath(path), sensors, topology, {
+          seed,
+          tracker: { filter: opts.filter },
+        });
+        if (!result.ok) throw fileErrors(result.errors);
+        io.err(`${parsed.value.id}: done in ${((io.now() - started) / 1000).toFixed(1)} s`);
+        const warned =
+          opts.json || opts.alerts !== undefined
+            ? scenarioWarnings(parsed.value, shownPath(path), sensors, topology, {
+                seed,
+                tracker: { filter: opts.filter },
+              })
+            : undefined;
+        if (warned && !warned.ok) throw fileErrors(warned.errors);
+        if (warned && opts.alerts !== undefined) {
+          const files = writeAlerts(
+            opts.alerts,
+            warned.value.flatMap((n) => n.alerts),
+          );
+          io.err(`${parsed.value.id}: ${files.length} CAP alerts written to ${opts.alerts}`);
+        }
+        io.out(
+          opts.json
+            ? JSON.stringify(
+                { ...result.value, warnings: warned?.ok ? warningsJson(warned.value) : [] },
+                null,
+                2,
+              )
+            : renderScenario(result.value),
+        );
+      },
+    );
 }

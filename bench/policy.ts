@@ -96,13 +96,16 @@ export function benchPolicy(roundMs = 700) {
   const permitsOnly = reqs.filter((r) => decide(policy, r).outcome === "permit");
   const deniesOnly = reqs.filter((r) => decide(policy, r).outcome === "deny");
   const run = (rs: DecisionRequest[]) => () => rate(rs, roundMs, (r) => decide(policy, r));
-  rate(reqs, 1000, (r) => decide(policy, r)); // warm-up
+  // Warm-up until the JIT has settled on every path (the first second or two is still tiering up).
+  rate(reqs, 3000, (r) => decide(policy, r));
+  const permits = rounds(5, run(permitsOnly));
+  const denials = rounds(5, run(deniesOnly));
   return {
     mix: reqs.length,
     permitShare: permitsOnly.length / reqs.length,
     decisions: rounds(7, run(reqs)),
-    permits: rounds(5, run(permitsOnly)),
-    denials: rounds(5, run(deniesOnly)),
+    permits,
+    denials,
     cold: rounds(5, () => coldRate(reqs, 20_000, (r) => decide(policy, r))),
     naive: rounds(3, () => rate(reqs, 300, (r) => decide(compilePolicy(agreements, schemes), r))),
   };

@@ -17,7 +17,7 @@ import {
   type Marking,
   type Reason,
 } from "./decision.ts";
-import { markingFor, relToSuffix, removedFields } from "./marking.ts";
+import { markingFor, relToMask, removedFields } from "./marking.ts";
 import {
   CHANNEL_BIT,
   type CompiledAgreement,
@@ -49,7 +49,7 @@ const toMs = isoToMs;
 const statusOf = intervalAt;
 const chooseAmong = choose;
 const markFor = markingFor;
-const suffixOf = relToSuffix;
+const relToMaskOf = relToMask;
 const removedOf = removedFields;
 const Lazy = LazyReason;
 
@@ -355,10 +355,10 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
       const choice = chooseAmong(policy, carriages);
       const carriage = carriages[choice.best] as Carriage;
       const best = policy.agreements[choice.best] as CompiledAgreement;
-      const suffix = suffixOf(req.item);
+      const mask = relToMaskOf(policy, req.item);
       const relayMarkings: Marking[] = [];
       for (let i = 1; i < route.length - 1; i++)
-        relayMarkings.push(markFor(policy, route[i] as string, carriage.row, req.item, suffix));
+        relayMarkings.push(markFor(policy, route[i] as string, carriage.row, req.item, mask));
       return {
         outcome: "permit",
         agreement: best.agreement.id,
@@ -366,7 +366,7 @@ export function decide(policy: Policy, req: DecisionRequest): Decision {
         channel: req.channel,
         consent: consentText(carriage, best.agreement.id, label.originator),
         tier: carriage.row.row.tier,
-        marking: markFor(policy, req.recipient, carriage.row, req.item, suffix),
+        marking: markFor(policy, req.recipient, carriage.row, req.item, mask),
         relayMarkings,
         removedFields: removedOf(best, req.item),
         alsoPermittedBy: choice.alsoPermittedBy.slice(),

@@ -158,7 +158,16 @@ describe("triwatch policy explain", () => {
 });
 
 describe("help", () => {
-  it.each([[[]], [["agreements", "status"]], [["policy", "explain"]], [["demo"]]])(
+  it.each([
+    [[]],
+    [["agreements", "status"]],
+    [["policy", "explain"]],
+    [["demo"]],
+    [["track"]],
+    [["scenario", "list"]],
+    [["scenario", "run"]],
+    [["keys", "init"]],
+  ])(
     "%j --help",
     async (args) => {
       const r = await cli(...args, "--help");

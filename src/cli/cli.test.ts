@@ -167,14 +167,11 @@ describe("help", () => {
     [["scenario", "list"]],
     [["scenario", "run"]],
     [["keys", "init"]],
-  ])(
-    "%j --help",
-    async (args) => {
-      const r = await cli(...args, "--help");
-      expect(r.code).toBe(0);
-      expect(r.out).toContain("Usage: triwatch");
-    },
-  );
+  ])("%j --help", async (args) => {
+    const r = await cli(...args, "--help");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Usage: triwatch");
+  });
 });
 
 describe("triwatch keys init", () => {

@@ -7,6 +7,7 @@ import {
   type AlertReference,
 } from "../model/alert.ts";
 import type { Subdivision } from "../model/region.ts";
+import type { AreaProbability } from "./assess.ts";
 import type { WarningEstimate } from "./estimate.ts";
 import { capPoint, corridorRing, ellipseRing } from "./geometry.ts";
 import type { WarningPolicy } from "./policy.ts";
@@ -131,4 +132,40 @@ export function buildAlert(policy: WarningPolicy, id: string, d: Draft): Alert {
 /** The reference to an issued alert. */
 export function referenceTo(a: Alert): AlertReference {
   return { sender: a.sender, id: a.id, sent: a.sent };
+}
+
+/**
+ * The alerts one nation has sent for one event, in order: which are still active (an update or a
+ * cancellation references them) and which areas they have named so far.
+ */
+export class AlertSequence {
+  readonly out: Alert[] = [];
+  readonly issued = new Map<string, AreaProbability>();
+  active: Alert[] = [];
+  readonly #policy: WarningPolicy;
+  readonly #idPrefix: string;
+
+  constructor(policy: WarningPolicy, idPrefix: string) {
+    this.#policy = policy;
+    this.#idPrefix = idPrefix;
+  }
+
+  /** Builds, numbers and records the next alert. */
+  emit(d: Omit<Draft, "native" | "english">, native: MessageText, english: MessageText): Alert {
+    const id = `${this.#idPrefix}-${String(this.out.length + 1).padStart(2, "0")}`;
+    const alert = buildAlert(this.#policy, id, { ...d, native, english });
+    this.out.push(alert);
+    return alert;
+  }
+
+  /** References to every active alert, for an update or a cancellation. */
+  refs(): AlertReference[] {
+    return this.active.map(referenceTo);
+  }
+
+  /** Ends the sequence's active warnings (after a cancellation or the last message). */
+  reset(): void {
+    this.active = [];
+    this.issued.clear();
+  }
 }

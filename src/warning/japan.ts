@@ -20,7 +20,7 @@
 import type { RegionIndex } from "../geo/regions.ts";
 import type { Alert, AlertReference } from "../model/alert.ts";
 import type { AreaProbability } from "./assess.ts";
-import { buildAlert, type Draft, referenceTo, subdivisionName } from "./draft.ts";
+import { AlertSequence, type Draft, subdivisionName } from "./draft.ts";
 import type { EstimateSeries } from "./estimate.ts";
 import { type Evaluation, evaluateSeries } from "./evaluate.ts";
 import type { JapanWarningPolicy } from "./policy.ts";
@@ -50,25 +50,16 @@ export function japanWarnings(
   policy: JapanWarningPolicy,
   idPrefix: string,
 ): Alert[] {
-  const out: Alert[] = [];
-  const issued = new Map<string, AreaProbability>();
-  let active: Alert[] = [];
+  const seq = new AlertSequence(policy, idPrefix);
+  const { out, issued } = seq;
   let closed = false;
   let pathRun = 0;
   let impactRun = 0;
   let lowRun = 0;
   let impactWarned = false;
-
-  const emit = (d: Omit<Draft, "native" | "english">, text: JapaneseMessage): Alert => {
-    const a = buildAlert(policy, `${idPrefix}-${String(out.length + 1).padStart(2, "0")}`, {
-      ...d,
-      native: text.ja,
-      english: text.en,
-    });
-    out.push(a);
-    return a;
-  };
-  const refs = (): AlertReference[] => active.map(referenceTo);
+  const emit = (d: Omit<Draft, "native" | "english">, text: JapaneseMessage): Alert =>
+    seq.emit(d, text.ja, text.en);
+  const refs = (): AlertReference[] => seq.refs();
   const issuedAreas = (): AreaProbability[] => [...issued.values()];
 
   const close = (ev: Evaluation): void => {
@@ -130,7 +121,7 @@ export function japanWarnings(
       ev.impactQuality && a.pImpact >= policy.impactProbability && e.impact.t > t ? impactRun + 1 : 0;
     lowRun = a.pPath < policy.cancelProbability ? lowRun + 1 : 0;
 
-    if (active.length > 0) {
+    if (seq.active.length > 0) {
       if (t >= e.impact.t) {
         close(ev);
         return;
@@ -155,8 +146,7 @@ export function japanWarnings(
           },
           cancellationText(),
         );
-        active = [];
-        issued.clear();
+        seq.reset();
         impactWarned = false;
         return;
       }
@@ -169,7 +159,7 @@ export function japanWarnings(
         const alert = emit(
           {
             kind: { system: "j-alert", type: "predicted-impact" },
-            msgType: active.length > 0 ? "update" : "alert",
+            msgType: seq.active.length > 0 ? "update" : "alert",
             references: refs(),
             t,
             estimate: e,
@@ -181,7 +171,7 @@ export function japanWarnings(
           },
           predictedImpactText(e.impact.t, names(where, "native"), names(where, "en")),
         );
-        active.push(alert);
+        seq.active.push(alert);
         impactWarned = true;
         return;
       }
@@ -195,7 +185,7 @@ export function japanWarnings(
       const alert = emit(
         {
           kind: { system: "j-alert", type: "launch" },
-          msgType: active.length > 0 ? "update" : "alert",
+          msgType: seq.active.length > 0 ? "update" : "alert",
           references: refs(),
           t,
           estimate: e,
@@ -207,13 +197,13 @@ export function japanWarnings(
         },
         launchText(),
       );
-      active.push(alert);
+      seq.active.push(alert);
     }
   };
 
   const last = evaluateSeries(series, regions, policy, step);
   // The record ended (tracks lost or deleted near the ground): judge once more at the predicted impact.
-  if (last && !closed && active.length > 0) {
+  if (last && !closed && seq.active.length > 0) {
     const t = Math.max(series.endT, last.estimate.impact.t);
     close({ ...last, t });
   }

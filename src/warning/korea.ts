@@ -14,7 +14,7 @@
 import type { RegionIndex } from "../geo/regions.ts";
 import type { Alert, AlertReference } from "../model/alert.ts";
 import type { AreaProbability } from "./assess.ts";
-import { buildAlert, type Draft, referenceTo, subdivisionName } from "./draft.ts";
+import { AlertSequence, type Draft, subdivisionName } from "./draft.ts";
 import type { EstimateSeries } from "./estimate.ts";
 import { type Evaluation, evaluateSeries } from "./evaluate.ts";
 import type { KoreaWarningPolicy } from "./policy.ts";
@@ -34,24 +34,15 @@ export function koreaWarnings(
   policy: KoreaWarningPolicy,
   idPrefix: string,
 ): Alert[] {
-  const out: Alert[] = [];
-  const issued = new Map<string, AreaProbability>();
-  let active: Alert[] = [];
+  const seq = new AlertSequence(policy, idPrefix);
+  const { out, issued } = seq;
   let pathRun = 0;
   let impactRun = 0;
   let lowRun = 0;
   let airRaid = false;
-
-  const emit = (d: Omit<Draft, "native" | "english">, text: KoreanMessage): Alert => {
-    const a = buildAlert(policy, `${idPrefix}-${String(out.length + 1).padStart(2, "0")}`, {
-      ...d,
-      native: text.ko,
-      english: text.en,
-    });
-    out.push(a);
-    return a;
-  };
-  const refs = (): AlertReference[] => active.map(referenceTo);
+  const emit = (d: Omit<Draft, "native" | "english">, text: KoreanMessage): Alert =>
+    seq.emit(d, text.ko, text.en);
+  const refs = (): AlertReference[] => seq.refs();
   const lift = (ev: Evaluation, why: "passed" | "no-threat", probability: number): void => {
     const areas = [...issued.values()];
     emit(
@@ -67,8 +58,7 @@ export function koreaWarnings(
       },
       allClearText(ev.t, names(areas, "native"), names(areas, "en"), why),
     );
-    active = [];
-    issued.clear();
+    seq.reset();
     airRaid = false;
   };
 
@@ -80,7 +70,7 @@ export function koreaWarnings(
       ev.impactQuality && a.pImpact >= policy.impactProbability && e.impact.t > t ? impactRun + 1 : 0;
     lowRun = near < policy.cancelProbability ? lowRun + 1 : 0;
 
-    if (active.length > 0) {
+    if (seq.active.length > 0) {
       const stillAhead = a.pathAreas.some((x) => issued.has(key(x)) && x.lastT >= t);
       if (t >= e.impact.t || (!stillAhead && !airRaid)) {
         lift(ev, "passed", near);
@@ -96,11 +86,11 @@ export function koreaWarnings(
       const where = a.impactAreas.filter((x) => x.probability >= policy.areaProbability);
       if (where.length > 0) {
         for (const w of where) issued.set(key(w), w);
-        active.push(
+        seq.active.push(
           emit(
             {
               kind: { system: "kr-civil-defence", level: "공습경보", cellBroadcast: "위급재난문자" },
-              msgType: active.length > 0 ? "update" : "alert",
+              msgType: seq.active.length > 0 ? "update" : "alert",
               references: refs(),
               t,
               estimate: e,
@@ -123,11 +113,11 @@ export function koreaWarnings(
       const fresh = targets.filter((x) => !issued.has(key(x)));
       if (fresh.length === 0) return;
       for (const x of targets) issued.set(key(x), x);
-      active.push(
+      seq.active.push(
         emit(
           {
             kind: { system: "kr-civil-defence", level: "경계경보", cellBroadcast: "위급재난문자" },
-            msgType: active.length > 0 ? "update" : "alert",
+            msgType: seq.active.length > 0 ? "update" : "alert",
             references: refs(),
             t,
             estimate: e,
@@ -144,7 +134,7 @@ export function koreaWarnings(
   };
 
   const last = evaluateSeries(series, regions, policy, step);
-  if (last && active.length > 0)
+  if (last && seq.active.length > 0)
     lift({ ...last, t: Math.max(series.endT, last.estimate.impact.t) }, "passed", 0);
   return out;
 }

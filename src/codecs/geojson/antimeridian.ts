@@ -50,8 +50,16 @@ function between(a: Position, b: Position, t: number, lon: number): Position {
 /** Meridians 180 + 360k met going from a to b: [a, b) eastward, (b, a] westward, in order of travel. */
 function meridiansMet(a: number, b: number): number[] {
   const out: number[] = [];
-  if (b > a) for (let m = 180 + 360 * Math.ceil((a - 180) / 360); m < b; m += 360) out.push(m);
-  else if (b < a) for (let m = 180 + 360 * Math.floor((a - 180) / 360); m > b; m -= 360) out.push(m);
+  // (a − 180) / 360 can round across an integer; the guards keep m on the travelled side of a.
+  if (b > a) {
+    let m = 180 + 360 * Math.ceil((a - 180) / 360);
+    if (m < a) m += 360;
+    for (; m < b; m += 360) out.push(m);
+  } else if (b < a) {
+    let m = 180 + 360 * Math.floor((a - 180) / 360);
+    if (m > a) m -= 360;
+    for (; m > b; m -= 360) out.push(m);
+  }
   return out;
 }
 
@@ -135,7 +143,10 @@ export function splitRing(ring: readonly Position[], pole?: 1 | -1): Position[][
   if (Math.abs(last[0] - first[0]) > 180) {
     // Winds round a pole: follow the ring to its unwrapped end, go to the pole, back along it, down.
     const side = pole ?? (u.reduce((s, p) => s + p[1], 0) >= 0 ? 1 : -1);
-    open.push(last, [last[0], 90 * side], [first[0], 90 * side]);
+    // Along the pole in steps of at most 90°, so that no segment, once cut, spans more than 180°.
+    const steps = Math.ceil(Math.abs(last[0] - first[0]) / 90);
+    open.push(last);
+    for (let i = 0; i <= steps; i++) open.push([last[0] + ((first[0] - last[0]) * i) / steps, 90 * side]);
   }
   const lo = Math.min(...open.map((p) => p[0]));
   const k = Math.floor((lo + 180) / 360);

@@ -63,6 +63,15 @@ describe("track reports", () => {
     expect(Math.max(...lons.filter((l) => l < 0))).toBeCloseTo(-180 + 4.69, 1);
   });
 
+  it("draws an ellipse that contains the north pole, closed along latitude 90", () => {
+    const base = exampleTrackReport("jpn");
+    const ellipse95 = { semiMajorM: 400_000, semiMinorM: 300_000, orientationDeg: 30 };
+    const fc = trackReportToGeoJson({ ...base, impact: { ...base.impact, lat: 89, lon: 170, ellipse95 } });
+    expect(geoJsonProblems(fc)).toEqual([]);
+    const g = feature(fc, "impact-ellipse-95").geometry;
+    expect(JSON.stringify(g)).toContain(",90]");
+  });
+
   it("draws the ellipse with its semi-axes along the given orientation", () => {
     const fc = trackReportToGeoJson(exampleTrackReport("rok"));
     const g = feature(fc, "impact-ellipse-95").geometry;

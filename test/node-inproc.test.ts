@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InProcessTransport } from "../src/adapters/inproc/index.ts";
 import { PgliteStore } from "../src/adapters/pglite/pglite-store.ts";
 import { cachedPgliteTemplate } from "../src/adapters/pglite/template-cache.ts";
+import { generateNodeKeys, keyRingFromBundles, type NodeKeys, publicBundle } from "../src/keys/index.ts";
 import type { Item, TrackReport } from "../src/model/item.ts";
+import { linkNodes } from "../src/node/links.ts";
 import { TriwatchNode } from "../src/node/node.ts";
 import { example, project, shiftDays, t, trackExample } from "./helpers/policy.ts";
 
@@ -19,11 +21,17 @@ beforeAll(async () => {
   const template = await cachedPgliteTemplate({ migrated: true });
   nodes = new Map();
   const stores: PgliteStore[] = [];
+  // Each node's keys; every node holds the ring of all public bundles, as the topology distributes them.
+  const keys = new Map<string, NodeKeys>(topology.nodes.map((n) => [n.id, generateNodeKeys(n.id)]));
+  const ring = keyRingFromBundles([...keys.values()].map(publicBundle));
+  if (!ring.ok) throw new Error(ring.message);
   for (const spec of topology.nodes) {
     const store = new PgliteStore({ template });
     await store.migrate();
     stores.push(store);
     const n = new TriwatchNode({
+      keys: keys.get(spec.id) as NodeKeys,
+      ring: ring.ring,
       spec,
       topology,
       policy,
@@ -34,6 +42,8 @@ beforeAll(async () => {
     await n.start();
     nodes.set(spec.id, n);
   }
+  // The signed link handshakes, run directly between the node objects (links.ts).
+  await linkNodes(topology, nodes);
   close = async () => {
     for (const n of nodes.values()) await n.stop();
     await transport.close();

@@ -6,44 +6,48 @@
  * holds, or older than the staleness bound, is never shown as current), and puts every release, relay,
  * receipt and rejection in its audit log.
  *
- * NOT DONE YET (issue 4): messages between nodes are plain JSON here. The signed and encrypted envelopes
- * of `src/envelope/` are not wired in, so this runtime must not be described as carrying signed or
- * encrypted traffic until they are.
+ * Traffic between nodes is the envelope layer's (`src/envelope/`): the originator signs each report (JWS)
+ * and each window of tracks (one signed Merkle root, batcher.ts); every hop is one AES-GCM JWE under the
+ * link's channel key (from the signed handshake, links.ts); relays re-mark each item in their own terms
+ * and forward the originator's signed bytes unchanged; every receiver checks hop MAC, sequence, age,
+ * originator signature, label, marking and destination before the policy decides again. The node path
+ * is not carried: each node plans it again from the signed origin, destination, release time and
+ * channel (the channel travels in the signed release's nonce, see secure.ts).
  */
-import { z } from "zod";
 import {
-  type AuditRecord,
-  canonicalBytes,
-  decisionRecord,
-  encodeRecord,
-  itemDigest,
-  type JsonValue,
-  leafHash,
-  MerkleLog,
-} from "../audit/index.ts";
-import { Item, type TrackReport } from "../model/item.ts";
+  answerHandshake,
+  type EntryArgs,
+  finishHandshake,
+  type HopArgs,
+  type LinkChannel,
+  makeRelease,
+  type Opened,
+  openFrame,
+  type PendingHandshake,
+  type Receiver,
+  relayFrame,
+  sealFrame,
+  signReport,
+  startHandshake,
+} from "../envelope/index.ts";
+import type { KeyRing, NodeKeys } from "../keys/index.ts";
+import type { Item, TrackReport } from "../model/item.ts";
 import type { NodeSpec, Topology } from "../model/topology.ts";
-import { type Channel, type Decision, decide } from "../policy/decide.ts";
+import { type Channel, type Decision, decide, type Marking } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { sanitise } from "../policy/sanitise.ts";
-import type { Delivery, Store, TransportEndpoint, TransportSubscription } from "../ports.ts";
+import type { Delivery, Store, TrafficClass, TransportEndpoint, TransportSubscription } from "../ports.ts";
+import { NodeAudit } from "./audit.ts";
+import { type SignedTrack, TrackBatcher } from "./batcher.ts";
 import { partiesOf, planRelease, type ReleasePlan } from "./routing.ts";
-
-/** What travels between nodes (plain JSON until the envelopes are wired in: see the file comment). */
-export const NodeMessage = z.strictObject({
-  v: z.literal(1),
-  /** Unique per sending node. */
-  id: z.string().min(1),
-  /** The originating release this message carries. */
-  release: z.string().min(1),
-  origin: z.string().min(1),
-  destination: z.string().min(1),
-  /** The planned node path, origin first. */
-  path: z.array(z.string().min(1)).min(2),
-  channel: z.enum(["real-time", "deferred"]),
-  item: Item,
-});
-export type NodeMessage = z.infer<typeof NodeMessage>;
+import {
+  channelNonce,
+  channelOfNonce,
+  ENVELOPE_LIMITS,
+  markingForParty,
+  nodeReceiver,
+  rankIn,
+} from "./secure.ts";
 
 /** A partner track as this node holds it. */
 export interface PictureEntry {
@@ -54,8 +58,7 @@ export interface PictureEntry {
   stale: boolean;
 }
 
-/** Why an incoming message was not taken. */
-export type Rejection = "MALFORMED" | "WRONG_PATH" | "POLICY" | "SUPERSEDED" | "STALE" | "DUPLICATE";
+export type { Rejection } from "./audit.ts";
 
 /** What a node needs; the transport endpoint and store are ports, the clock is injected. */
 export interface NodeDeps {
@@ -65,13 +68,27 @@ export interface NodeDeps {
   store: Store;
   endpoint: TransportEndpoint;
   now: () => number;
+  /** This node's private keys. */
+  keys: NodeKeys;
+  /** Every node's public keys (from the topology's bundles: `keyRingFromBundles`). */
+  ring: KeyRing;
   /** Track updates whose `asOf` is older than this are stale (default 30 s). */
   stalenessMs?: number;
+  /** How long the originator gathers tracks before signing them as one batch (default 5 ms). */
+  batchWindowMs?: number;
 }
 
-/** The digest of an item's canonical JSON, as audit records carry it. */
-function hashItem(item: Item): string {
-  return itemDigest(canonicalBytes(item as unknown as JsonValue));
+/** Where a track goes once its batch is signed. */
+interface TrackMeta {
+  next: string;
+  marking: Marking;
+  trafficClass: TrafficClass;
+}
+
+/** An opened item this node passes on, with its marking for the next hop. */
+interface Onward {
+  opened: Opened;
+  marking: Marking;
 }
 
 const encoder = new TextEncoder();
@@ -81,31 +98,91 @@ const decoder = new TextDecoder();
 export class TriwatchNode {
   readonly id: string;
   readonly party: string;
-  readonly log = new MerkleLog();
+  readonly #audit: NodeAudit;
   readonly picture = new Map<string, PictureEntry>();
-  readonly rejections: { id: string; from: string; why: Rejection; detail: string }[] = [];
   #deps: NodeDeps;
   #partyOf: Map<string, string>;
   #sequence = 0;
   #subscription: TransportSubscription | undefined;
-  #audit: Promise<void> = Promise.resolve();
+  #channels = new Map<string, LinkChannel>();
+  #pending = new Map<string, PendingHandshake>();
+  #receiver: Receiver;
+  #tracks: TrackBatcher<TrackMeta>;
+  /** Per next hop, the end of the queue of envelopes being sealed and sent (sequence numbers in order). */
+  #sending = new Map<string, Promise<void>>();
 
   constructor(deps: NodeDeps) {
     this.#deps = deps;
     this.id = deps.spec.id;
     this.party = deps.spec.party;
     this.#partyOf = new Map(deps.topology.nodes.map((n) => [n.id, n.party]));
+    this.#audit = new NodeAudit(this.id, this.party, this.#partyOf, deps.store, deps.now);
+    this.#receiver = nodeReceiver({
+      keys: deps.keys,
+      ring: deps.ring,
+      channels: this.#channels,
+      partyOf: this.#partyOf,
+      policy: deps.policy,
+    });
+    this.#tracks = new TrackBatcher(deps.keys, deps.now, (signed) => this.#sendTracks(signed), {
+      windowMs: deps.batchWindowMs ?? 5,
+      maxItems: 256,
+    });
   }
 
-  /** Starts receiving. */
+  /** The node's audit log (a Merkle log, mirrored in its store). */
+  get log(): NodeAudit["log"] {
+    return this.#audit.log;
+  }
+
+  /** Every delivery or item this node refused, with its reason. */
+  get rejections(): NodeAudit["rejections"] {
+    return this.#audit.rejections;
+  }
+
+  /** Starts receiving. Channels come from the handshakes (`linkNodes`, or `openLink`/`acceptLink`/`completeLink`). */
   async start(): Promise<void> {
     this.#subscription = await this.#deps.endpoint.subscribe((d) => this.#receive(d));
   }
 
-  /** Stops receiving and waits for pending audit writes. */
+  /** Sends the tracks still waiting for their batch, stops receiving and waits for pending audit writes. */
   async stop(): Promise<void> {
+    await this.#tracks.close();
     await this.#subscription?.unsubscribe();
-    await this.#audit;
+    await Promise.all(this.#sending.values());
+    await this.#audit.settled();
+  }
+
+  /** Waits until every audit record so far is in the log and the store. */
+  async settled(): Promise<void> {
+    await this.#audit.settled();
+  }
+
+  /** Starts the link handshake with neighbour `peer`: the signed hello to hand it. */
+  async openLink(peer: string): Promise<string> {
+    const { hello, pending } = await startHandshake(this.#deps.keys, peer, this.#deps.now());
+    this.#pending.set(peer, pending);
+    return hello;
+  }
+
+  /** Answers a neighbour's hello: the channel is in place here, and the reply is to hand back. */
+  async acceptLink(hello: string): Promise<string> {
+    const { keys, ring, now } = this.#deps;
+    const answered = await answerHandshake(keys, ring, hello, now(), ENVELOPE_LIMITS);
+    if (!answered.ok) throw new Error(`handshake ${answered.reason}: ${answered.detail}`);
+    this.#channels.set(answered.channel.peer, answered.channel);
+    return answered.reply;
+  }
+
+  /** Finishes a handshake this node started with `peer`, given the neighbour's reply. */
+  async completeLink(peer: string, reply: string): Promise<void> {
+    const pending = this.#pending.get(peer);
+    if (!pending) throw new Error(`no handshake with ${peer} is waiting`);
+    const { ring, now } = this.#deps;
+    const finished = await finishHandshake(pending, ring, reply, now(), ENVELOPE_LIMITS);
+    if (!finished.ok) throw new Error(`handshake ${finished.reason}: ${finished.detail}`);
+    this.#pending.delete(peer);
+    this.#channels.set(peer, finished.channel);
   }
 
   /** Releases an item produced here to node `to`, by the shortest path the policy permits. */
@@ -114,60 +191,111 @@ export class TriwatchNode {
     const at = now();
     const plan = planRelease(topology, policy, item, this.id, to, channel, at);
     const recipient = this.#partyOf.get(to) ?? "?";
-    this.#record("release-decision", plan.decision, item, recipient, at);
+    this.#audit.record("release-decision", plan.decision, item, recipient, at);
     if (!plan.ok) return plan;
+    const next = plan.path[1] as string;
+    const marking = markingForParty(plan.decision, this.#partyOf.get(next) ?? "?");
+    if (!marking) throw new Error(`the permit gives no marking for ${next}`);
     const released = sanitise(item, plan.decision);
-    const message: NodeMessage = {
-      v: 1,
-      id: `${this.id}:${++this.#sequence}`,
-      release: `${this.id}:${item.id}:${at}`,
+    const release = makeRelease({
       origin: this.id,
-      destination: to,
-      path: plan.path,
-      channel,
+      dest: to,
       item: released,
-    };
-    await this.#forward(message, plan.path[1] as string);
+      releasedAt: at,
+      nonce: channelNonce(channel),
+    });
+    if (released.kind === "track-report") {
+      const trafficClass = channel === "real-time" ? "track" : "report";
+      await this.#tracks.add({ release, meta: { next, marking, trafficClass } });
+    } else {
+      const proof = await signReport(this.#deps.keys, release.bytes);
+      await this.#send(next, "report", (hop) => sealFrame(hop, [{ release, proof, marking }]));
+    }
     return plan;
   }
 
-  /** Waits until every audit record so far is in the log and the store. */
-  async settled(): Promise<void> {
-    await this.#audit;
+  /** Seals a window's signed tracks, one envelope per next hop and traffic class. */
+  async #sendTracks(signed: SignedTrack<TrackMeta>[]): Promise<void> {
+    const groups = new Map<string, { meta: TrackMeta; entries: EntryArgs[] }>();
+    for (const { release, proof, meta } of signed) {
+      const key = `${meta.next}|${meta.trafficClass}`;
+      const group = groups.get(key) ?? { meta, entries: [] };
+      group.entries.push({ release, proof, marking: meta.marking });
+      groups.set(key, group);
+    }
+    await Promise.all(
+      [...groups.values()].map(({ meta, entries }) =>
+        this.#send(meta.next, meta.trafficClass, (hop) => sealFrame(hop, entries)),
+      ),
+    );
   }
 
-  async #forward(message: NodeMessage, next: string): Promise<void> {
-    const trafficClass =
-      message.channel === "real-time" && message.item.kind === "track-report" ? "track" : "report";
-    const payload = encoder.encode(JSON.stringify({ ...message, id: `${this.id}:${++this.#sequence}` }));
-    await this.#deps.endpoint.send(next, {
-      id: `${this.id}:${this.#sequence}`,
-      class: trafficClass,
-      payload,
+  /**
+   * Seals and sends one envelope to `next`. Envelopes to one neighbour are sealed and sent one at a time,
+   * so they leave in the order of their sequence numbers (the receiver refuses a late one as REORDERED).
+   */
+  #send(next: string, trafficClass: TrafficClass, seal: (hop: HopArgs) => Promise<string>): Promise<void> {
+    const channel = this.#channels.get(next);
+    const recipient = this.#deps.ring.get(next);
+    if (!channel || !recipient) return Promise.reject(new Error(`no channel with ${next}`));
+    const previous = this.#sending.get(next) ?? Promise.resolve();
+    const sent = previous.then(async () => {
+      const wire = await seal({ channel, recipient, now: this.#deps.now() });
+      const id = `${this.id}:${++this.#sequence}`;
+      await this.#deps.endpoint.send(next, { id, class: trafficClass, payload: encoder.encode(wire) });
     });
+    this.#sending.set(
+      next,
+      sent.catch(() => {}),
+    );
+    return sent;
   }
 
   async #receive(d: Delivery): Promise<void> {
-    const { policy, now } = this.#deps;
-    const at = now();
-    let message: NodeMessage;
-    try {
-      message = NodeMessage.parse(JSON.parse(decoder.decode(d.payload)));
-    } catch (e) {
-      this.#reject(d, "MALFORMED", e instanceof Error ? e.message.slice(0, 200) : "unreadable");
+    const at = this.#deps.now();
+    // Opened at once, before any await: the channel's sequence numbers are checked in arrival order.
+    const frame = await openFrame(this.#receiver, decoder.decode(d.payload), at);
+    if (!frame.ok) {
+      this.#audit.reject(d, frame.reason, frame.detail);
       d.ack();
       return;
     }
-    const index = message.path.indexOf(this.id);
-    if (index <= 0 || message.path[index - 1] !== d.from) {
-      this.#reject(d, "WRONG_PATH", `path ${message.path.join("→")} does not bring ${d.from}'s message here`);
-      d.ack();
+    const onward = new Map<string, Onward[]>();
+    for (const result of frame.results) {
+      if (result.ok) await this.#take(d, result, at, onward);
+      else this.#audit.reject(d, result.reason, result.detail);
+    }
+    for (const [next, items] of onward) {
+      const markings = new Map(items.map((o) => [o.opened, o.marking]));
+      const opened = items.map((o) => o.opened);
+      await this.#send(next, d.class, (hop) =>
+        relayFrame(opened, hop, (o) => markings.get(o) as Marking),
+      ).catch((e: unknown) => this.#audit.note(d, "POLICY", `relay to ${next} failed: ${String(e)}`));
+    }
+    d.ack();
+  }
+
+  /** Decides again on one opened item and keeps it (final recipient) or queues it for the next hop. */
+  async #take(d: Delivery, opened: Opened, at: number, onward: Map<string, Onward[]>): Promise<void> {
+    const { policy, topology } = this.#deps;
+    const item = opened.item;
+    const channel = channelOfNonce(opened.release.nonce);
+    if (!item || !channel) {
+      this.#audit.reject(d, "MALFORMED", item ? "release names no channel" : "item not parsed");
       return;
     }
-    const parties = partiesOf(message.path, this.#partyOf);
+    const { origin, dest, releasedAt } = opened.release;
+    const plan = planRelease(topology, policy, item, origin, dest, channel, releasedAt);
+    const path = plan.ok ? plan.path : [];
+    const index = path.indexOf(this.id);
+    if (index <= 0 || path[index - 1] !== opened.hop.from) {
+      const route = plan.ok ? path.join("→") : "no permitted path";
+      this.#audit.reject(d, "WRONG_PATH", `${route} does not bring ${opened.hop.from}'s item here`, item);
+      return;
+    }
+    const parties = partiesOf(path, this.#partyOf);
     const originParty = parties[0] as string;
     const destinationParty = parties[parties.length - 1] as string;
-    const item = message.item;
 
     // Defence in depth: every node decides the whole route again before it takes or passes anything on.
     const check = decide(policy, {
@@ -175,154 +303,92 @@ export class TriwatchNode {
       sender: originParty,
       recipient: destinationParty,
       via: parties.slice(1, -1),
-      channel: message.channel,
+      channel,
       at,
     });
     if (check.outcome === "deny") {
-      this.#record("rejection", check, item, destinationParty, at, originParty);
-      this.#note(d, "POLICY", check.reasons.map((r) => r.code).join(", "));
-      d.ack();
+      this.#audit.record("rejection", check, item, destinationParty, at, originParty);
+      this.#audit.note(d, "POLICY", check.reasons.map((r) => r.code).join(", "));
+      return;
+    }
+    // The marking this hop carried must be at least the rank this route's correspondence requires here.
+    const required = markingForParty(check, this.party);
+    const shown = opened.entry.marking;
+    const rank = (m: Marking) => rankIn(policy, m.party, m.level) ?? 0;
+    if (required && (shown.party !== required.party || rank(shown) < rank(required))) {
+      const detail = `marked ${shown.party} ${shown.level}; this route requires ${required.level}`;
+      this.#audit.reject(d, "DOWNGRADED", detail, item);
       return;
     }
 
-    if (message.destination === this.id) {
-      await this.#accept(d, message, parties, at);
-      d.ack();
+    if (opened.final) {
+      await this.#accept(d, opened, item, parties, at);
       return;
     }
 
     // Relay. Leaving this party for another one needs this party's own relay decision (the third-party
     // rule: the hub passes an item on only with the originator's consent); a hop inside the party is
     // audited under the route decision just made.
-    const next = message.path[index + 1] as string;
+    const next = path[index + 1] as string;
+    const nextParty = this.#partyOf.get(next) ?? "?";
     let relay: Decision = check;
-    if ((this.#partyOf.get(next) ?? "?") !== this.party) {
-      const rest = partiesOf(message.path.slice(index), this.#partyOf);
+    if (nextParty !== this.party) {
+      const rest = partiesOf(path.slice(index), this.#partyOf);
       relay = decide(policy, {
         item,
         sender: this.party,
         recipient: destinationParty,
         via: rest.slice(1, -1),
-        channel: message.channel,
+        channel,
         at,
       });
     }
-    this.#record("relay", relay, item, destinationParty, at, this.party);
+    this.#audit.record("relay", relay, item, destinationParty, at, this.party);
     if (relay.outcome === "deny") {
-      this.#note(d, "POLICY", relay.reasons.map((r) => r.code).join(", "));
-      d.ack();
+      this.#audit.note(d, "POLICY", relay.reasons.map((r) => r.code).join(", "));
       return;
     }
-    await this.#forward(message, next);
-    d.ack();
+    // Re-marked in the next party's terms, as this node's own decision gives them.
+    const marking = markingForParty(relay, nextParty);
+    if (!marking) {
+      this.#audit.note(d, "POLICY", `no marking for ${nextParty} on ${relay.route.join("→")}`);
+      return;
+    }
+    onward.set(next, [...(onward.get(next) ?? []), { opened, marking }]);
   }
 
-  async #accept(d: Delivery, message: NodeMessage, parties: string[], at: number): Promise<void> {
-    const item = message.item;
+  async #accept(d: Delivery, opened: Opened, item: Item, parties: string[], at: number): Promise<void> {
     if (item.kind === "track-report") {
       const key = `${item.label.originator}:${item.trackId}`;
       const held = this.picture.get(key);
       const asOf = Date.parse(item.asOf);
       if (held && Date.parse(held.item.asOf) >= asOf) {
-        this.#reject(d, "SUPERSEDED", `${key} as of ${item.asOf} is not newer than ${held.item.asOf}`, item);
+        const detail = `${key} as of ${item.asOf} is not newer than ${held.item.asOf}`;
+        this.#audit.reject(d, "SUPERSEDED", detail, item);
         return;
       }
       // A stale update is kept (it is still the newest known) but never shown as current.
       const stale = at - asOf > (this.#deps.stalenessMs ?? 30_000);
       this.picture.set(key, { item, from: d.from, receivedAt: at, stale });
       await this.#deps.store.putItem(item, { storedAt: at, origin: "partner", sender: d.from });
-      this.#appendAudit(this.#receiptRecord(item, parties, at));
+      this.#audit.receipt(item, parties, at);
       return;
     }
-    const stored = await this.#deps.store.receiveItem(d.from, message.id, item, {
+    // Exactly once: the inbox key is the release (originator and nonce), whichever envelope carried it.
+    const releaseId = `${opened.originator}:${opened.release.nonce}`;
+    const stored = await this.#deps.store.receiveItem(d.from, releaseId, item, {
       storedAt: at,
       origin: "partner",
     });
     if (stored === "duplicate") {
-      this.#reject(d, "DUPLICATE", `${message.id} from ${d.from} was received before`, item);
+      this.#audit.reject(
+        d,
+        "DUPLICATE",
+        `${releaseId} (${item.id}) from ${d.from} was received before`,
+        item,
+      );
       return;
     }
-    this.#appendAudit(this.#receiptRecord(item, parties, at));
-  }
-
-  #receiptRecord(item: Item, parties: string[], at: number): AuditRecord {
-    return {
-      v: 1,
-      kind: "receipt",
-      node: this.id,
-      at: new Date(at).toISOString(),
-      item: item.id,
-      sender: parties[0] as string,
-      recipient: this.party,
-      route: parties,
-      outcome: "accept",
-      reasons: [],
-      itemHash: hashItem(item),
-    };
-  }
-
-  #record(
-    kind: "release-decision" | "relay" | "rejection",
-    decision: Decision,
-    item: Item,
-    recipient: string,
-    at: number,
-    sender = this.party,
-  ): void {
-    const itemHash = hashItem(item);
-    if (kind === "rejection") {
-      const reasons = decision.outcome === "deny" ? decision.reasons.map((r) => ({ code: r.code })) : [];
-      this.#appendAudit({
-        v: 1,
-        kind: "rejection",
-        node: this.id,
-        at: new Date(at).toISOString(),
-        item: item.id,
-        sender,
-        recipient,
-        route: decision.route,
-        outcome: "reject",
-        reasons: reasons.length > 0 ? reasons : [{ code: "POLICY" }],
-        itemHash,
-      });
-      return;
-    }
-    this.#appendAudit(
-      decisionRecord(decision, { kind, node: this.id, at, itemId: item.id, sender, recipient, itemHash }),
-    );
-  }
-
-  #appendAudit(record: AuditRecord): void {
-    const bytes = encodeRecord(record);
-    const index = this.log.append(bytes);
-    const hash = leafHash(bytes);
-    this.#audit = this.#audit.then(() => this.#deps.store.appendAuditLeaf(index, bytes, hash));
-  }
-
-  /** Notes a refusal whose audit record was already written. */
-  #note(d: Delivery, why: Rejection, detail: string): void {
-    this.rejections.push({ id: d.id, from: d.from, why, detail });
-  }
-
-  /** Refuses a delivery and audits it; without a readable item the record names the delivery instead. */
-  #reject(d: Delivery, why: Rejection, detail: string, item?: Item): void {
-    this.#note(d, why, detail);
-    const fromParty = this.#partyOf.get(d.from) ?? this.party;
-    this.#appendAudit({
-      v: 1,
-      kind: "rejection",
-      node: this.id,
-      at: new Date(this.#deps.now()).toISOString(),
-      item: item?.id ?? `delivery:${d.from}:${d.id}`,
-      sender: item?.label.originator ?? fromParty,
-      recipient: this.party,
-      route:
-        item && item.label.originator !== this.party
-          ? [item.label.originator, this.party]
-          : [fromParty, this.party],
-      outcome: "reject",
-      reasons: [{ code: why }],
-      itemHash: item ? hashItem(item) : itemDigest(d.payload),
-    });
+    this.#audit.receipt(item, parties, at);
   }
 }

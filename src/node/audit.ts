@@ -1,0 +1,130 @@
+/**
+ * A node's audit trail: every release decision, relay, receipt and rejection as a leaf of its Merkle log,
+ * mirrored in its store, and the list of refusals (with the node's or the envelope layer's reason code).
+ */
+import {
+  type AuditRecord,
+  canonicalBytes,
+  decisionRecord,
+  encodeRecord,
+  itemDigest,
+  type JsonValue,
+  leafHash,
+  MerkleLog,
+} from "../audit/index.ts";
+import type { RejectReason } from "../envelope/index.ts";
+import type { Item } from "../model/item.ts";
+import type { Decision } from "../policy/decide.ts";
+import type { Delivery, Store } from "../ports.ts";
+
+/** Why an incoming message was not taken: the node's own reasons, or the envelope layer's. */
+export type Rejection = "WRONG_PATH" | "POLICY" | "SUPERSEDED" | "DUPLICATE" | RejectReason;
+
+/** The digest of an item's canonical JSON, as audit records carry it. */
+function hashItem(item: Item): string {
+  return itemDigest(canonicalBytes(item as unknown as JsonValue));
+}
+
+/** One node's audit log and refusals. */
+export class NodeAudit {
+  readonly log = new MerkleLog();
+  readonly rejections: { id: string; from: string; why: Rejection; detail: string }[] = [];
+  #writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly node: string,
+    readonly party: string,
+    readonly partyOf: ReadonlyMap<string, string>,
+    readonly store: Store,
+    readonly now: () => number,
+  ) {}
+
+  /** Waits until every record so far is in the store. */
+  settled(): Promise<void> {
+    return this.#writes;
+  }
+
+  /** A receipt of an item by the route `parties`. */
+  receipt(item: Item, parties: string[], at: number): void {
+    this.append({
+      v: 1,
+      kind: "receipt",
+      node: this.node,
+      at: new Date(at).toISOString(),
+      item: item.id,
+      sender: parties[0] as string,
+      recipient: this.party,
+      route: parties,
+      outcome: "accept",
+      reasons: [],
+      itemHash: hashItem(item),
+    });
+  }
+
+  /** A release decision, relay or policy rejection, under `decision`. */
+  record(
+    kind: "release-decision" | "relay" | "rejection",
+    decision: Decision,
+    item: Item,
+    recipient: string,
+    at: number,
+    sender = this.party,
+  ): void {
+    const itemHash = hashItem(item);
+    if (kind === "rejection") {
+      const reasons = decision.outcome === "deny" ? decision.reasons.map((r) => ({ code: r.code })) : [];
+      this.append({
+        v: 1,
+        kind: "rejection",
+        node: this.node,
+        at: new Date(at).toISOString(),
+        item: item.id,
+        sender,
+        recipient,
+        route: decision.route,
+        outcome: "reject",
+        reasons: reasons.length > 0 ? reasons : [{ code: "POLICY" }],
+        itemHash,
+      });
+      return;
+    }
+    this.append(
+      decisionRecord(decision, { kind, node: this.node, at, itemId: item.id, sender, recipient, itemHash }),
+    );
+  }
+
+  /** Appends a record to the log and queues its write to the store. */
+  append(record: AuditRecord): void {
+    const bytes = encodeRecord(record);
+    const index = this.log.append(bytes);
+    const hash = leafHash(bytes);
+    this.#writes = this.#writes.then(() => this.store.appendAuditLeaf(index, bytes, hash));
+  }
+
+  /** Notes a refusal whose audit record was already written. */
+  note(d: Delivery, why: Rejection, detail: string): void {
+    this.rejections.push({ id: d.id, from: d.from, why, detail });
+  }
+
+  /** Refuses a delivery and audits it; without a readable item the record names the delivery instead. */
+  reject(d: Delivery, why: Rejection, detail: string, item?: Item): void {
+    this.note(d, why, detail);
+    const fromParty = this.partyOf.get(d.from) ?? this.party;
+    this.append({
+      v: 1,
+      kind: "rejection",
+      node: this.node,
+      at: new Date(this.now()).toISOString(),
+      item: item?.id ?? `delivery:${d.from}:${d.id}`,
+      sender: item?.label.originator ?? fromParty,
+      recipient: this.party,
+      route:
+        item && item.label.originator !== this.party
+          ? [item.label.originator, this.party]
+          : [fromParty, this.party],
+      outcome: "reject",
+      reasons: [{ code: why }],
+      itemHash: item ? hashItem(item) : itemDigest(d.payload),
+    });
+  }
+}

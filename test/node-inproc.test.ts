@@ -4,16 +4,28 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InProcessTransport } from "../src/adapters/inproc/index.ts";
 import { PgliteStore } from "../src/adapters/pglite/pglite-store.ts";
 import { cachedPgliteTemplate } from "../src/adapters/pglite/template-cache.ts";
+import { decodeRecord } from "../src/audit/index.ts";
+import { finishHandshake, makeRelease, sealFrame, signBatch, startHandshake } from "../src/envelope/index.ts";
 import { generateNodeKeys, keyRingFromBundles, type NodeKeys, publicBundle } from "../src/keys/index.ts";
 import type { Item, TrackReport } from "../src/model/item.ts";
-import { linkNodes } from "../src/node/links.ts";
+import { linkNodes, linkPair } from "../src/node/links.ts";
 import { TriwatchNode } from "../src/node/node.ts";
+import { channelNonce, ENVELOPE_LIMITS } from "../src/node/secure.ts";
+import { decide } from "../src/policy/decide.ts";
+import type { TransportEndpoint } from "../src/ports.ts";
 import { example, project, shiftDays, t, trackExample } from "./helpers/policy.ts";
 
 /** One network for the file (PGlite stores take seconds to start); tests use distinct items and the clock. */
 const clock = { now: 0 };
 let nodes: Map<string, TriwatchNode>;
 let close: () => Promise<void>;
+let keys: Map<string, NodeKeys>;
+let ring: Exclude<ReturnType<typeof keyRingFromBundles>, { ok: false }>["ring"];
+/** Each node's transport endpoint and store, for tests that put bytes on a link or read the audit. */
+const endpoints = new Map<string, TransportEndpoint>();
+const storeOf = new Map<string, PgliteStore>();
+/** The last payload each node sent to each neighbour, keyed `from>to`. */
+const sent = new Map<string, Uint8Array>();
 
 beforeAll(async () => {
   const { topology, policy } = project();
@@ -22,21 +34,34 @@ beforeAll(async () => {
   nodes = new Map();
   const stores: PgliteStore[] = [];
   // Each node's keys; every node holds the ring of all public bundles, as the topology distributes them.
-  const keys = new Map<string, NodeKeys>(topology.nodes.map((n) => [n.id, generateNodeKeys(n.id)]));
-  const ring = keyRingFromBundles([...keys.values()].map(publicBundle));
-  if (!ring.ok) throw new Error(ring.message);
+  keys = new Map<string, NodeKeys>(topology.nodes.map((n) => [n.id, generateNodeKeys(n.id)]));
+  const bundles = keyRingFromBundles([...keys.values()].map(publicBundle));
+  if (!bundles.ok) throw new Error(bundles.message);
+  ring = bundles.ring;
   for (const spec of topology.nodes) {
     const store = new PgliteStore({ template });
     await store.migrate();
     stores.push(store);
+    storeOf.set(spec.id, store);
+    const endpoint = await transport.connect(spec.id);
+    endpoints.set(spec.id, endpoint);
+    const tapped: TransportEndpoint = {
+      nodeId: endpoint.nodeId,
+      send: (to, m) => {
+        sent.set(`${spec.id}>${to}`, m.payload);
+        return endpoint.send(to, m);
+      },
+      subscribe: (h) => endpoint.subscribe(h),
+      close: () => endpoint.close(),
+    };
     const n = new TriwatchNode({
       keys: keys.get(spec.id) as NodeKeys,
-      ring: ring.ring,
+      ring,
       spec,
       topology,
       policy,
       store,
-      endpoint: await transport.connect(spec.id),
+      endpoint: tapped,
       now: () => clock.now,
     });
     await n.start();
@@ -167,5 +192,103 @@ describe("national nodes in one process", () => {
     await rok.release(late, "JSDF", "real-time");
     await vi.waitFor(() => expect(jsdf.picture.get("KOR:KTMO-STALE")?.item.asOf).toBe(late.asOf));
     expect(jsdf.picture.get("KOR:KTMO-STALE")?.stale).toBe(true);
+  });
+
+  it("refuses a tampered frame (BAD_HOP_MAC) and a replayed one (REPLAY) on a link, and audits both", async () => {
+    const track = { ...shiftDays(trackExample("rok-track-report"), 2), trackId: "KTMO-WIRE" };
+    clock.now = t(track.asOf);
+    await node("ROK_KTMO_CELL").release(track, "JSDF", "real-time");
+    await vi.waitFor(() => expect(node("JSDF").picture.has("KOR:KTMO-WIRE")).toBe(true));
+    const wire = new TextDecoder().decode(sent.get("USFJ_C4I>JSDF"));
+    const parts = wire.split(".");
+    const body = parts[3] as string;
+    const flipped = body[10] === "A" ? "B" : "A";
+    parts[3] = `${body.slice(0, 10)}${flipped}${body.slice(11)}`;
+    const usfj = endpoints.get("USFJ_C4I") as TransportEndpoint;
+    const jsdf = node("JSDF");
+
+    for (const [payload, why] of [
+      [parts.join("."), "BAD_HOP_MAC"],
+      [wire, "REPLAY"],
+    ] as const) {
+      const mark = marks();
+      const size = jsdf.log.size;
+      await usfj.send("JSDF", {
+        id: `test-${why}`,
+        class: "track",
+        payload: new TextEncoder().encode(payload),
+      });
+      await vi.waitFor(() => expect(since(mark, "JSDF").map((r) => r.why)).toEqual([why]));
+      expect(jsdf.log.size).toBe(size + 1);
+      await jsdf.settled();
+      const [leaf] = await (storeOf.get("JSDF") as PgliteStore).auditLeaves(size, size + 1);
+      const record = decodeRecord(leaf?.bytes ?? new Uint8Array());
+      expect(record.ok && record.record).toMatchObject({
+        kind: "rejection",
+        outcome: "reject",
+        reasons: [{ code: why }],
+      });
+    }
+  });
+
+  it("verifies the originator's signature at JSDF: a relay that alters the item is caught", async () => {
+    const { policy } = project();
+    const track = { ...shiftDays(trackExample("rok-track-report"), 2), trackId: "KTMO-SIGNED" };
+    const at = t(track.asOf);
+    clock.now = at;
+    // A compromised USFJ: it holds USFJ's keys and a channel with JSDF, and relays a changed item.
+    const usfjKeys = keys.get("USFJ_C4I") as NodeKeys;
+    const { hello, pending } = await startHandshake(usfjKeys, "JSDF", at);
+    const reply = await node("JSDF").acceptLink(hello);
+    const finished = await finishHandshake(pending, ring, reply, at, ENVELOPE_LIMITS);
+    if (!finished.ok) throw new Error(finished.detail);
+    const signed = makeRelease({
+      origin: "ROK_KTMO_CELL",
+      dest: "JSDF",
+      item: track,
+      releasedAt: at,
+      nonce: channelNonce("real-time"),
+    });
+    const [proof] = await signBatch(keys.get("ROK_KTMO_CELL") as NodeKeys, {
+      batchId: "forged-test",
+      windowStart: at,
+      releases: [signed.bytes],
+    });
+    const altered = { ...signed.release, item: { ...track, trackId: "KTMO-ALTERED" } };
+    const permit = decide(policy, {
+      item: track,
+      sender: "KOR",
+      recipient: "JPN",
+      via: ["USA"],
+      channel: "real-time",
+      at,
+    });
+    if (permit.outcome !== "permit" || !proof) throw new Error("no permit");
+    const wire = await sealFrame(
+      { channel: finished.channel, recipient: ring.get("JSDF") ?? (undefined as never), now: at },
+      [
+        {
+          release: { release: altered, bytes: Buffer.from(JSON.stringify(altered)) },
+          proof,
+          marking: permit.marking,
+        },
+      ],
+    );
+    const mark = marks();
+    await (endpoints.get("USFJ_C4I") as TransportEndpoint).send("JSDF", {
+      id: "test-forged-relay",
+      class: "track",
+      payload: new TextEncoder().encode(wire),
+    });
+    await vi.waitFor(() =>
+      expect(since(mark, "JSDF").map((r) => r.why)).toEqual(["BAD_ORIGINATOR_SIGNATURE"]),
+    );
+    expect(node("JSDF").picture.has("KOR:KTMO-ALTERED")).toBe(false);
+
+    // The real USFJ node handshakes again (a rekey) and the genuine chain works as before.
+    await linkPair(node("USFJ_C4I"), node("JSDF"));
+    await node("ROK_KTMO_CELL").release(track, "JSDF", "real-time");
+    await vi.waitFor(() => expect(node("JSDF").picture.has("KOR:KTMO-SIGNED")).toBe(true));
+    expect(node("JSDF").picture.get("KOR:KTMO-SIGNED")?.item).not.toHaveProperty("sensor");
   });
 });

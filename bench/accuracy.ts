@@ -15,17 +15,26 @@
  * back-propagation: its error against the pad is dominated by the powered ascent, so its bound is
  * compared with the error against the truth's own ballistic launch point (the truth's coast state
  * back-propagated the same way).
+ *
+ * Re-entry β: the impact estimate of a 6-state track uses a re-entry prior on 1/β (estimates.ts), as no
+ * sensor sees the drag before re-entry. The bound is therefore worked on [r v 1/β] along the truth (its
+ * own β) from the initiator's prior plus that prior's variance of 1/β (pcrb.ts), which is the bound for
+ * an estimator that knows β only through the prior; the ratio against the bound with β known exactly
+ * (Schur complement) is shown next to it. A +120 s evaluation point below 100 km (a coast track that
+ * starts so late that +120 s is in re-entry, seconds before impact) is flagged with its height.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadFile } from "../src/config/files.ts";
 import { PROJECT_ROOT } from "../src/config/project.ts";
+import { ecefToGeodetic } from "../src/geo/earth.ts";
 import { Topology } from "../src/model/topology.ts";
 import { inverseGeodesic } from "../src/sim/geodesy.ts";
 import {
   ballisticGroundPoint,
   groundPointJacobian,
   groundRmsBound,
+  knownInvBetaCovariance,
   posteriorCrb,
   truthVector,
 } from "../src/sim/pcrb.ts";
@@ -43,6 +52,7 @@ import { loadSensorSetFile } from "../src/sim/sensor-file.ts";
 import {
   averagedChiSquareBand,
   BallisticModelOptions,
+  EstimateOptions,
   nees,
   trajectoryEstimates,
 } from "../src/tracking/index.ts";
@@ -68,15 +78,19 @@ const TRACKER = {
  * nothing (the truth has none above the atmosphere; no drag allowance either).
  */
 const BOUNDS = [
-  { label: `the tracker's Q (q = ${Q} m²/s³ + drag allowance)`, motion: { accelerationPsd: Q } },
+  { label: `the tracker's Q (q = ${Q} m²/s³; drag in the 1/β state)`, motion: { accelerationPsd: Q } },
   {
-    label: "Q → 0 (q = 1e-9 m²/s³, no drag allowance; the truth has no process noise)",
+    label: "Q → 0 (q = 1e-9 m²/s³; the truth has no process noise)",
     motion: { accelerationPsd: 1e-9, dragAllowanceInvBeta: 0 },
   },
 ] as const;
 const OFFSETS = [30, 60, 120] as const;
 const NEES_GRID = Array.from({ length: 31 }, (_, i) => i * 10); // 0…300 s after coast start
 const ESTIMATES = { groundTrackPoints: 8 };
+/** The impact estimate's re-entry prior on 1/β: its σ is the bound's prior σ of 1/β. */
+const REENTRY = EstimateOptions.parse(ESTIMATES).reentry;
+/** Below this height (m) the +120 s evaluation point lies in re-entry (flagged in the tables). */
+const REENTRY_START_M = 100_000;
 const GATE_M = 50_000;
 
 const scenarioDir = join(PROJECT_ROOT, "scenarios");
@@ -105,6 +119,8 @@ interface Acc {
   impactAfterFirst: number[][];
   impact: number[][];
   impactBound2: number[][][];
+  impactBoundKnown2: number[][][];
+  evalHeightKm: number[];
   impactBias: number[][];
   launchPad: number[][];
   launchBallistic: number[][];
@@ -125,6 +141,8 @@ const newAcc = (): Acc => ({
   impactAfterFirst: OFFSETS.map(() => []),
   impact: OFFSETS.map(() => []),
   impactBound2: BOUNDS.map(() => OFFSETS.map(() => [])),
+  impactBoundKnown2: BOUNDS.map(() => OFFSETS.map(() => [])),
+  evalHeightKm: [],
   impactBias: OFFSETS.map(() => []),
   launchPad: OFFSETS.map(() => []),
   launchBallistic: OFFSETS.map(() => []),
@@ -150,6 +168,7 @@ for (const name of names) {
   const targets = all.filter((o) => o.role !== "stage");
   const launchT = new Map(parsed.value.launches.map((l) => [l.id, Date.parse(l.launchTime) / 1000]));
   const site = new Map(parsed.value.launches.map((l) => [l.id, l.site]));
+  const invBeta = new Map(parsed.value.launches.map((l) => [l.id, 1 / l.ballisticCoefficientKgM2.value]));
   const accs = new Map(grouped.value.map((g) => [g.nation, newAcc()]));
   const t0 = performance.now();
   for (let seed = 1; seed <= RUNS; seed++) {
@@ -183,6 +202,7 @@ for (const name of names) {
         }
         const coastT = starts.coastT;
         acc.coastStartS.push(coastT - l0);
+        const ib = invBeta.get(o.launchId) ?? 0;
         const initial = currentState(tracks, j, coastT);
         // The bound starts from the track's first radar detection at or after burnout: a track begun in
         // boost carries nothing ballistic from it (the thrust is not modelled), so a bound that counted
@@ -207,6 +227,7 @@ for (const name of names) {
                   start: { sensorId: first.provenance.sensorId, t: first.t },
                   motion: bnd.motion,
                   detection: DETECTION,
+                  invBeta: { truth: ib, priorSigma: REENTRY.invBetaSigma },
                 },
                 sorted,
               )
@@ -221,6 +242,10 @@ for (const name of names) {
             return;
           }
           const x = truthVector(o, cur.state.t);
+          if (x && k === 2)
+            acc.evalHeightKm.push(
+              ecefToGeodetic([x[0] as number, x[1] as number, x[2] as number]).heightM / 1000,
+            );
           if (e.impactErrorKm !== null) acc.impact[k]?.push(e.impactErrorKm);
           acc.launchPad[k]?.push(e.launchErrorKm);
           if (!x) return;
@@ -234,12 +259,20 @@ for (const name of names) {
             ESTIMATES,
           )?.impact;
           if (bi && truth.impact) acc.impactBias[k]?.push(inverseGeodesic(bi, truth.impact).distanceM / 1000);
-          const ji = groundPointJacobian(x, 1);
+          const x7 = new Float64Array(7);
+          x7.set(x);
+          x7[6] = ib;
+          const ji = groundPointJacobian(x7, 1);
+          const ji6 = ji && Float64Array.from([...ji.subarray(0, 6), ...ji.subarray(7, 13)]);
           const jl = groundPointJacobian(x, -1);
           bounds.forEach((bound, b) => {
             const crb = bound.find((c) => c.t === cur.state.t);
             if (!crb) return;
             if (ji) acc.impactBound2[b]?.[k]?.push((groundRmsBound(ji, crb.P) / 1000) ** 2);
+            if (ji6)
+              acc.impactBoundKnown2[b]?.[k]?.push(
+                (groundRmsBound(ji6, knownInvBetaCovariance(crb.P)) / 1000) ** 2,
+              );
             if (jl) acc.launchBound2[b]?.[k]?.push((groundRmsBound(jl, crb.P) / 1000) ** 2);
           });
           acc.neesAt[k]?.push(nees(cur.state, x, 6));
@@ -329,7 +362,11 @@ for (const r of results) {
       f(quantile(a.firstDetS, 0.5), 0),
       f(quantile(a.firstTrackS, 0.5), 0),
       a.coastStartS.length
-        ? `${f(quantile(a.coastStartS, 0.5), 0)}${a.noCoastTrack ? ` (none in ${a.noCoastTrack})` : ""}`
+        ? `${f(quantile(a.coastStartS, 0.5), 0)}${a.noCoastTrack ? ` (none in ${a.noCoastTrack})` : ""}${
+            quantile(a.evalHeightKm, 0.5) * 1000 < REENTRY_START_M
+              ? ` (+120 s in re-entry at ${f(quantile(a.evalHeightKm, 0.5), 0)} km)`
+              : ""
+          }`
         : "none",
       ...OFFSETS.map((_, k) => f(quantile(a.impactAfterFirst[k] ?? [], 0.5), 1)),
       `${f(a.late.scans / RUNS, 1)} / ${f(a.late.dropped / RUNS, 1)} / ${f(a.late.updates / RUNS, 1)}`,
@@ -364,7 +401,10 @@ for (const r of results) {
 for (const [b, bnd] of BOUNDS.entries()) {
   out.push(`\n### Against the posterior Cramér–Rao bound with ${bnd.label}\n`);
   out.push(
-    "RMS error / RMS bound (km) = ratio; model bias = the motion model's own impact miss from the true state.\n",
+    "RMS error / RMS bound (km) = ratio; the bound carries the re-entry prior on 1/β " +
+      `(σ = ${REENTRY.invBetaSigma} m²/kg, the impact estimate's own) along the truth's β; ` +
+      "β known = against the bound with the truth's β known exactly; " +
+      "model bias = the motion model's own impact miss from the true state.\n",
   );
   out.push(
     head([
@@ -373,6 +413,7 @@ for (const [b, bnd] of BOUNDS.entries()) {
       "impact +30 s",
       "impact +60 s",
       "impact +120 s",
+      "impact +120 s, β known",
       "ballistic launch +120 s",
       "model bias +120 s",
     ]),
@@ -385,6 +426,7 @@ for (const [b, bnd] of BOUNDS.entries()) {
         r.scenario,
         r.nation,
         ...OFFSETS.map((_, k) => ratioCell(a.impact[k] ?? [], a.impactBound2[b]?.[k] ?? [])),
+        ratioCell(a.impact[2] ?? [], a.impactBoundKnown2[b]?.[2] ?? []),
         ratioCell(a.launchBallistic[2] ?? [], a.launchBound2[b]?.[2] ?? []),
         f(quantile(a.impactBias[2] ?? [], 0.5), 2),
       ]),

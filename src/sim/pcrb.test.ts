@@ -1,12 +1,15 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../config/project.ts";
-import { geodeticToEcef } from "../geo/earth.ts";
+import { ecefToGeodetic, geodeticToEcef } from "../geo/earth.ts";
 import type { Sensor } from "../model/sensing.ts";
+import { BallisticMotionModel } from "../tracking/ballistic.ts";
+import { timeToGround } from "../tracking/estimates.ts";
 import {
   ballisticGroundPoint,
   groundPointJacobian,
   groundRmsBound,
+  knownInvBetaCovariance,
   posteriorCrb,
   sees,
   truthVector,
@@ -105,5 +108,58 @@ describe("posteriorCrb", () => {
     };
     expect(rmsAt(2)).toBeLessThan(rmsAt(0));
     expect(rmsAt(2)).toBeGreaterThan(1);
+  });
+
+  it("carries the re-entry prior on 1/β: unchanged above the atmosphere, adding J_β²σ² to the impact bound", () => {
+    const sigma = 7e-5;
+    const truth = 1 / 5000;
+    const seven = bound({ invBeta: { truth, priorSigma: sigma } });
+    const six = bound();
+    const s7 = seven[2];
+    const s6 = six[2];
+    if (!s7 || !s6) throw new Error("no bound");
+    expect(s7.P.length).toBe(49);
+    // Exo-atmospheric: no scan informs 1/β, and the position–velocity block is the 6-state bound.
+    expect(Math.sqrt(s7.P[48] as number)).toBeCloseTo(sigma, 10);
+    const known = knownInvBetaCovariance(s7.P);
+    for (let i = 0; i < 36; i++)
+      expect(Math.abs((known[i] as number) - (s6.P[i] as number))).toBeLessThan(
+        1e-6 * Math.sqrt((s6.P[(i % 6) * 7] as number) * (s6.P[Math.floor(i / 6) * 7] as number)) + 1e-9,
+      );
+    const x = truthVector(missile, s7.t) as Float64Array;
+    const x7 = Float64Array.from([...x, truth]);
+    const J7 = groundPointJacobian(x7, 1) as Float64Array;
+    expect(J7.length).toBe(14);
+    const withPrior = groundRmsBound(J7, s7.P);
+    const jb = Math.hypot(J7[6] as number, J7[13] as number);
+    const J6 = Float64Array.from([...J7.subarray(0, 6), ...J7.subarray(7, 13)]);
+    const expected = groundRmsBound(J6, known) ** 2 + (jb * sigma) ** 2;
+    expect(Math.abs(withPrior ** 2 - expected) / expected).toBeLessThan(1e-6);
+    // The impact moves by hundreds of metres per 1e-4 m²/kg of 1/β for an IRBM warhead.
+    expect(jb * 1e-4).toBeGreaterThan(100);
+  });
+});
+
+describe("groundPointJacobian with 1/β", () => {
+  it("matches a finite difference in 1/β", () => {
+    const x7 = Float64Array.from([...x0, 1 / 5000]);
+    const J = groundPointJacobian(x7, 1) as Float64Array;
+    const h = 2e-5;
+    const at = (b: number) => {
+      const model = new BallisticMotionModel({ drag: true });
+      const x = Float64Array.from(x7);
+      x[6] = b;
+      const dt = timeToGround(model, x, 1, 5000) as number;
+      const xc = model.propagate(x, dt, new Float64Array(7));
+      return ecefToGeodetic([xc[0] as number, xc[1] as number, xc[2] as number]);
+    };
+    const a = at(1 / 5000 + h);
+    const b = at(1 / 5000 - h);
+    const north = ((a.latDeg - b.latDeg) * 111_000) / (2 * h);
+    const east = ((a.lonDeg - b.lonDeg) * 111_000 * Math.cos((a.latDeg * Math.PI) / 180)) / (2 * h);
+    const scale = Math.hypot(J[6] as number, J[13] as number);
+    // 111 km per degree is a spherical approximation (as above); 5 % leaves room for it.
+    expect(Math.abs(east - (J[6] as number)) / scale).toBeLessThan(0.05);
+    expect(Math.abs(north - (J[13] as number)) / scale).toBeLessThan(0.05);
   });
 });

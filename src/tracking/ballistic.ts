@@ -61,6 +61,19 @@ export type BallisticModelOptions = z.infer<typeof BallisticModelOptions>;
 
 const DRAG_CEILING_M = 200_000;
 
+/**
+ * Prior on the inverse ballistic coefficient 1/β (m²/kg) of a re-entering warhead, used where the drag has
+ * not been observed: the impact prediction of a 6-state track (estimates.ts) and the drag state a track
+ * gains when it descends into the atmosphere (tracker.ts `reentry`). An assumption, not a measurement:
+ * re-entry β is published for none of these missiles. Open-literature figures for ballistic-missile
+ * re-entry vehicles run from ~3,000–5,000 kg/m² (blunt first-generation and MRBM/IRBM warheads) to
+ * 10,000–20,000 kg/m² and more (slender ICBM RVs); a mean of 1/7,000 with σ = 7e-5 covers β ≈ 4,700–13,700
+ * at 1 σ and β ≳ 3,500 (to vacuum) at 2 σ, for every class alike (no class-dependent prior: the class
+ * itself comes from the track). The scenarios' assumed values (5,000 for the MRBMs, 10,000 for the ICBMs)
+ * lie at +0.8 σ and −0.6 σ in 1/β; the prior was not fitted to them.
+ */
+export const REENTRY_INV_BETA_PRIOR = { invBeta: 1 / 7000, invBetaSigma: 7e-5 } as const;
+
 /** Coast-phase ballistic dynamics in ECEF with RK4 propagation, transition Jacobian and process noise. */
 export class BallisticMotionModel {
   /** State dimension: 6, or 7 with drag. */

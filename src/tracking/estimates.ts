@@ -26,7 +26,12 @@
  */
 import { z } from "zod";
 import { ecefToGeodetic, enuBasis, type Vec3, WGS84_GM } from "../geo/earth.ts";
-import { BallisticModelOptions, BallisticMotionModel, stateHeight } from "./ballistic.ts";
+import {
+  BallisticModelOptions,
+  BallisticMotionModel,
+  REENTRY_INV_BETA_PRIOR,
+  stateHeight,
+} from "./ballistic.ts";
 import { symmetricEigen2 } from "./linalg.ts";
 import { ExtendedKalmanPredictor } from "./predictor.ts";
 import type { GaussianState, Provenance, TrackState } from "./state.ts";
@@ -44,17 +49,14 @@ export const EstimateOptions = z.strictObject({
    */
   motion: BallisticModelOptions.prefault({}),
   /**
-   * Prior inverse ballistic coefficient (m²/kg) for a 6-state track's impact prediction: mean and 1-σ.
-   * β ≈ 7,000 kg/m² (mean 1/7000), σ covering β ≈ 4,000–30,000: the order of ballistic-missile re-entry
-   * vehicles (not published for any of these; the scenarios assume 5,000–10,000). Mean 0: vacuum.
+   * Prior inverse ballistic coefficient (m²/kg) for a 6-state track's impact prediction: mean and 1-σ,
+   * by default `REENTRY_INV_BETA_PRIOR` (ballistic.ts: β ≈ 7,000 kg/m², σ covering β ≈ 4,700–13,700 at
+   * 1 σ; an assumption, documented there). Mean 0: vacuum.
    */
   reentry: z
     .strictObject({
-      invBeta: z
-        .number()
-        .min(0)
-        .default(1 / 7000),
-      invBetaSigma: z.number().min(0).default(7e-5),
+      invBeta: z.number().min(0).default(REENTRY_INV_BETA_PRIOR.invBeta),
+      invBetaSigma: z.number().min(0).default(REENTRY_INV_BETA_PRIOR.invBetaSigma),
     })
     .prefault({}),
   /** Longest flight searched for impact or launch (s). */

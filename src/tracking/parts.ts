@@ -9,7 +9,12 @@ import { type DeleterOptions, MissAndCovarianceDeleter } from "./deleter.ts";
 import { CovarianceIntersectionFuser, type CovarianceIntersectionOptions } from "./fusion.ts";
 import { type GateOptions, MahalanobisHypothesiser } from "./hypothesiser.ts";
 import { type InitiatorOptions, MOfNInitiator } from "./initiator.ts";
-import { ExtendedKalmanPredictor, type Predictor, UnscentedKalmanPredictor } from "./predictor.ts";
+import {
+  ExtendedKalmanPredictor,
+  type Predictor,
+  StateDimensionPredictor,
+  UnscentedKalmanPredictor,
+} from "./predictor.ts";
 import type { UnscentedOptions } from "./unscented.ts";
 import { ExtendedKalmanUpdater, UnscentedKalmanUpdater, type Updater } from "./updater.ts";
 
@@ -29,6 +34,11 @@ export interface PartsOptions {
   readonly deleter: DeleterOptions;
   /** Track-to-track fusion. */
   readonly fusion: CovarianceIntersectionOptions;
+  /**
+   * Re-entry drag state: when `belowM` > 0 and the motion model has no drag state, the predictor also
+   * takes 7-states (1/β) for tracks that have gained one on re-entry.
+   */
+  readonly reentry?: { readonly belowM: number };
 }
 
 /** The parts of a tracker. */
@@ -51,10 +61,16 @@ export interface TrackerParts {
 
 /** Builds the parts named by the options. */
 export function trackerParts(o: PartsOptions): TrackerParts {
-  const model = new BallisticMotionModel(o.motion);
   const ukf = o.filter === "ukf";
+  const make = (model: BallisticMotionModel): Predictor =>
+    ukf ? new UnscentedKalmanPredictor(model, o.unscented) : new ExtendedKalmanPredictor(model);
+  const coast = make(new BallisticMotionModel(o.motion));
+  const predictor =
+    !o.motion.drag && (o.reentry?.belowM ?? 0) > 0
+      ? new StateDimensionPredictor(coast, make(new BallisticMotionModel({ ...o.motion, drag: true })))
+      : coast;
   return {
-    predictor: ukf ? new UnscentedKalmanPredictor(model, o.unscented) : new ExtendedKalmanPredictor(model),
+    predictor,
     updater: ukf ? new UnscentedKalmanUpdater(o.unscented) : new ExtendedKalmanUpdater(),
     hypothesiser: new MahalanobisHypothesiser(o.gate),
     associator: new GnnAssociator(),

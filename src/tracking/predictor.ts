@@ -49,6 +49,39 @@ abstract class BasePredictor {
   }
 }
 
+/**
+ * Dispatches on the state's dimension: a 6-state goes to the coast predictor (no drag state), a 7-state
+ * to the predictor with drag and 1/β. For a tracker whose tracks gain a drag state on re-entry.
+ */
+export class StateDimensionPredictor implements Predictor {
+  /** The 6-state (coast) model; the model new tracks start with. */
+  readonly model: BallisticMotionModel;
+
+  /** Builds the dispatcher from a 6-state and a 7-state predictor of the same family. */
+  constructor(
+    readonly coast: Predictor,
+    readonly drag: Predictor,
+  ) {
+    this.model = coast.model;
+  }
+
+  /** Predicts with the predictor for the prior's dimension. */
+  predictInto(
+    prior: GaussianState,
+    t: number,
+    xOut: Float64Array,
+    pOut: Float64Array,
+    accelerationPsd?: number,
+  ): boolean {
+    return (prior.dim === 7 ? this.drag : this.coast).predictInto(prior, t, xOut, pOut, accelerationPsd);
+  }
+
+  /** Predicts with the predictor for the prior's dimension, as a new state. */
+  predict(prior: GaussianState, t: number): TrackState {
+    return (prior.dim === 7 ? this.drag : this.coast).predict(prior, t);
+  }
+}
+
 /** EKF prediction: x' = f(x), P' = Φ·P·Φᵀ + Q. */
 export class ExtendedKalmanPredictor extends BasePredictor implements Predictor {
   private readonly phi: Float64Array;

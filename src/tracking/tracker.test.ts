@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Detection } from "../model/sensing.ts";
-import { BallisticMotionModel } from "./ballistic.ts";
+import { BallisticMotionModel, stateHeight } from "./ballistic.ts";
 import { MOfNInitiator } from "./initiator.ts";
 import { RadarMeasurementModel } from "./measurement.ts";
 import { coastState, falseAlarm, radarDetection, seededRandom, testRadar } from "./testing.ts";
@@ -175,5 +175,43 @@ describe("MultiTargetTracker input checks", () => {
     const strict = new MultiTargetTracker([radar], { outOfSequence: { maxLagS: 0 } });
     strict.processScan("r1", T0 + 10, []);
     expect(() => strict.processScan("r1", T0 + 9.5, [])).toThrow(/earlier/);
+  });
+});
+
+describe("re-entry drag state", () => {
+  // A warhead coming down steeply from 250 km with β = 5,000 kg/m², seen by a radar 300 km away every 1 s.
+  const reentryRadar = testRadar("r2", 36.5, 131, { updateIntervalS: 1 });
+  const drag = new BallisticMotionModel({ drag: true, maxStepS: 0.5 });
+  const x0 = Float64Array.from([...coastState(38.5, 131.5, 250_000, 1500, 0, -4000), 1 / 5000]);
+  const at = (k: number): Float64Array => drag.propagate(x0, k, new Float64Array(7));
+  const run = (belowM: number) => {
+    const rng = seededRandom(3);
+    const tracker = new MultiTargetTracker([reentryRadar], { reentry: { belowM } });
+    let k = 0;
+    for (; k < 80; k++) {
+      const x = at(k);
+      if (stateHeight(x) < 15_000) break;
+      tracker.processScan("r2", T0 + k, [radarDetection(reentryRadar, x, T0 + k, rng)]);
+    }
+    const [track] = tracker.tracks().filter((tr) => tr.status === "confirmed");
+    return { track, truth: at(k - 1) };
+  };
+
+  it("gains 1/β below 100 km and follows the deceleration better than the 6-state with drag allowance", () => {
+    const seven = run(100_000);
+    const six = run(0);
+    const s7 = seven.track?.states.at(-1);
+    const s6 = six.track?.states.at(-1);
+    if (!s7 || !s6) throw new Error("no track");
+    expect(s7.dim).toBe(7);
+    expect(s6.dim).toBe(6);
+    // Earlier states, above 100 km, are 6-states: the drag state is added on the way down only.
+    expect(seven.track?.states.some((s) => s.dim === 6 && stateHeight(s.x) > 100_000)).toBe(true);
+    const e7 = posError(s7.x, seven.truth);
+    const e6 = posError(s6.x, six.truth);
+    expect(e7).toBeLessThan(e6);
+    // 1/β estimated from the deceleration: within a factor of two of the truth, from a prior at 1/7000.
+    expect(s7.x[6] as number).toBeGreaterThan(1 / 10_000);
+    expect(s7.x[6] as number).toBeLessThan(2 / 5000);
   });
 });

@@ -11,8 +11,9 @@
  * it takes time only from the scans, never from a clock.
  */
 import { z } from "zod";
+import { WGS84_A } from "../geo/earth.ts";
 import type { Detection, Sensor } from "../model/sensing.ts";
-import { BallisticModelOptions, stateHeight } from "./ballistic.ts";
+import { BallisticModelOptions, REENTRY_INV_BETA_PRIOR, stateHeight } from "./ballistic.ts";
 import { chiSquareQuantile } from "./chisquare.ts";
 import { DeleterOptions } from "./deleter.ts";
 import { CovarianceIntersectionOptions, embedKinematicState } from "./fusion.ts";
@@ -61,6 +62,22 @@ export const TrackerOptions = z.strictObject({
   manoeuvre: ManoeuvreOptions.prefault({}),
   /** Late (out-of-sequence) scans: how late they may be and what reprocessing them may cost. */
   outOfSequence: OutOfSequenceOptions.prefault({}),
+  /**
+   * Re-entry drag state (6-state motion model only): a track whose last state is descending below
+   * `belowM` gains 1/β as a 7th state, from the re-entry prior (`REENTRY_INV_BETA_PRIOR`, ballistic.ts),
+   * and estimates it from then on. Above ~100 km the drag is too weak to tell 1/β apart from nothing
+   * (at 100 km and 7 km/s it is ~3e-3 m/s² for β = 5,000), so coast tracks stay 6-state; in the denser
+   * air the deceleration reaches tens of g and a 6-state track, even with the drag allowance in Q, lags
+   * it by hundreds of metres. A late scan replayed from a 6-state before the crossing stays 6-state
+   * until the next scan. 0 turns it off.
+   */
+  reentry: z
+    .strictObject({
+      belowM: z.number().min(0).default(100_000),
+      invBeta: z.number().min(0).default(REENTRY_INV_BETA_PRIOR.invBeta),
+      invBetaSigma: z.number().positive().default(REENTRY_INV_BETA_PRIOR.invBetaSigma),
+    })
+    .prefault({}),
 });
 /** Parsed tracker options. */
 export type TrackerOptions = z.infer<typeof TrackerOptions>;
@@ -297,7 +314,11 @@ export class MultiTargetTracker {
     sensor: Sensor,
     base: MeasurementModel,
   ): void {
-    const last = track.states[from] as TrackState;
+    const last = this.withReentryState(track.states[from] as TrackState);
+    if (track.pred.dim !== last.dim) {
+      const n = last.dim;
+      track.pred = { t, dim: n, x: new Float64Array(n), P: new Float64Array(n * n) };
+    }
     track.pred.t = t;
     track.predPsd = manoeuvrePsd(track.manoeuvre, this.options.manoeuvre);
     track.predOk =
@@ -311,6 +332,26 @@ export class MultiTargetTracker {
     const range = base.dim >= 3 ? (z[0] as number) : undefined;
     const ai = base.azimuthIndex;
     track.visible = inFieldOfRegard(sensor, range, z[ai] as number, z[ai + 1] as number);
+  }
+
+  /**
+   * The state to predict from: a 6-state descending below `reentry.belowM` (with the drag state
+   * available) gains 1/β from the re-entry prior; anything else as it is.
+   */
+  private withReentryState<S extends GaussianState>(s: S): S | GaussianState {
+    const o = this.options.reentry;
+    if (s.dim !== 6 || o.belowM === 0 || this.options.motion.drag) return s;
+    const x = s.x;
+    const r2 = (x[0] as number) ** 2 + (x[1] as number) ** 2 + (x[2] as number) ** 2;
+    // Cheap rejections first: far above the threshold (the ellipsoid's equatorial radius bounds the
+    // geocentric radius of any point at height < belowM), or climbing.
+    if (r2 > (WGS84_A + o.belowM) ** 2) return s;
+    const rv =
+      (x[0] as number) * (x[3] as number) +
+      (x[1] as number) * (x[4] as number) +
+      (x[2] as number) * (x[5] as number);
+    if (rv >= 0 || stateHeight(x) >= o.belowM) return s;
+    return embedKinematicState(s, o.invBeta, o.invBetaSigma ** 2);
   }
 
   private updateTrack(
@@ -467,12 +508,17 @@ export class MultiTargetTracker {
     if (!track) throw new Error(`no live track "${trackId}"`);
     const own = track.states[track.states.length - 1] as TrackState;
     const t = Math.max(own.t, partnerState.t);
-    const dim = this.parts.predictor.model.dim;
-    if (partnerState.dim !== 6 && partnerState.dim !== dim) {
-      throw new Error(`partner state has dimension ${partnerState.dim}, expected 6 or ${dim}`);
+    // Our track's own dimension: 7 with the drag model, or once it has gained 1/β on re-entry.
+    const dim = own.dim;
+    if (partnerState.dim !== 6 && partnerState.dim !== 7) {
+      throw new Error(`partner state has dimension ${partnerState.dim}, expected 6 or 7`);
     }
     let theirs =
-      partnerState.dim === dim ? partnerState : embedKinematicState(partnerState, own.x[6] as number);
+      partnerState.dim === dim
+        ? partnerState
+        : dim === 7
+          ? embedKinematicState(partnerState, own.x[6] as number)
+          : kinematicOf(partnerState);
     if (theirs.t !== t) theirs = this.parts.predictor.predict(theirs, t);
     const ours = own.t === t ? own : this.parts.predictor.predict(own, t);
     const fused = this.parts.fuser.fuse(ours, theirs);
@@ -486,4 +532,12 @@ export class MultiTargetTracker {
     this.push(track, state);
     return state;
   }
+}
+
+/** The position–velocity part of a 7-state (drops 1/β). */
+function kinematicOf(s: GaussianState): GaussianState {
+  const n = s.dim;
+  const P = new Float64Array(36);
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P[i * 6 + j] = s.P[i * n + j] as number;
+  return { t: s.t, dim: 6, x: Float64Array.from(s.x.subarray(0, 6)), P };
 }

@@ -174,3 +174,29 @@ describe("strict import", () => {
     expect(refused(b)).toMatchObject({ code: "STIX_INVALID", objectId: b.objects[0]?.id });
   });
 });
+
+describe("numbers JSON cannot carry exactly", () => {
+  // Found by the property test (seed 1784127317): a magnitude of −0 comes back as 0.
+  it("a seismic magnitude of −0 round-trips as 0, since a bundle is JSON", () => {
+    const base = loadIntelReport("examples/intel-nuclear-test.json");
+    const report: IntelReport = {
+      ...base,
+      attachments: [
+        {
+          kind: "seismic-event",
+          originTime: "2017-09-03T03:30:01Z",
+          lat: 41.343,
+          lon: 129.036,
+          magnitude: -0,
+          magnitudeType: "mb",
+          agency: "USGS",
+        },
+      ],
+    };
+    const back = stixToIntelReport(JSON.parse(JSON.stringify(intelReportToStix(report))));
+    expect(back).toEqual({ ok: true, report: roundTripForm(report) });
+    if (back.ok && back.report.attachments[0]?.kind === "seismic-event") {
+      expect(Object.is(back.report.attachments[0].magnitude, 0)).toBe(true);
+    }
+  });
+});

@@ -8,10 +8,13 @@ import { modelUtc } from "../time.ts";
 
 const utc = (iso: string) => modelUtc(isoToMs(iso));
 
-/** The report without sources and methods and with every time written as the decoder writes it. */
+/**
+ * The report without sources and methods, with every time written as the decoder writes it, and with
+ * numbers as JSON carries them (−0 becomes 0: a STIX bundle is JSON).
+ */
 export function roundTripForm(report: IntelReport): IntelReport {
   const { sensor: _s, collection: _c, ...rest } = report;
-  return {
+  return jsonForm({
     ...rest,
     producedAt: utc(report.producedAt),
     attachments: report.attachments.map((a) =>
@@ -21,7 +24,11 @@ export function roundTripForm(report: IntelReport): IntelReport {
           ? { ...a, observedAt: utc(a.observedAt) }
           : a,
     ),
-  };
+  });
+}
+
+function jsonForm<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** An intel report from a JSON file (relative to the project root), parsed. */

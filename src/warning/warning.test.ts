@@ -110,12 +110,16 @@ describe("Japan", () => {
     );
     const alerts = run("JPN", es);
     expect(alerts.flatMap(areaNames)).not.toContain("東京都（伊豆諸島・小笠原諸島）");
+    // Only prefectures whose probability of being under the path passes `areaProbability` are named:
+    // Hokkaido, near this path but unlikely to be under it, is left out.
+    expect(areaNames(alerts[0]).sort()).toEqual(["岩手県", "秋田県", "青森県"].sort());
   });
 
   it("2022-11-03 pattern: no launch message once the predicted passage is already over", () => {
-    // Estimates first good enough only after the path's time over Japan has gone by.
+    // Estimates from a mature track (old enough to warn on) that first arrive after the path's time over
+    // Japan has gone by: only the "not yet passed" rule keeps the launch message back.
     const es = [600, 610, 620].map((s) =>
-      crafted({ s, age: 5, launch: SUNAN, impact: { lat: 39, lon: 150 }, flightS: 700, semiMajorKm: 20 }),
+      crafted({ s, age: 60, launch: SUNAN, impact: { lat: 39, lon: 150 }, flightS: 700, semiMajorKm: 20 }),
     );
     expect(kinds(run("JPN", es))).not.toContain("launch");
   });

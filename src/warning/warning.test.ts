@@ -177,6 +177,25 @@ describe("Korea", () => {
     expect(alerts[0]?.infos.map((i) => i.language)).toEqual(["ko-KR", "en-US"]);
   });
 
+  it("a settled prediction of impact on Korean land gives a 공습경보 for the province, by cell broadcast", () => {
+    const es = [120, 130, 140, 150, 160].map((s) =>
+      crafted({
+        s,
+        age: 60,
+        launch: SUNAN,
+        impact: { lat: 36.35, lon: 127.38 },
+        flightS: 400,
+        semiMajorKm: 10,
+        semiMinorKm: 5,
+      }),
+    );
+    const alerts = run("KOR", es);
+    const airRaid = alerts.find((a) => a.kind.system === "kr-civil-defence" && a.kind.level === "공습경보");
+    expect(airRaid?.kind).toMatchObject({ cellBroadcast: "위급재난문자" });
+    expect(areaNames(airRaid)).toContain("대전광역시");
+    expect(airRaid?.basis?.probabilityInArea).toBeGreaterThanOrEqual(defaultPolicy("KOR").impactProbability);
+  });
+
   it("an eastward launch towards Japan gives Korea no alert", () => {
     const es = [150, 160, 170, 180].map((s) =>
       crafted({ s, launch: MUPYONG, impact: { lat: 41.0, lon: 170 }, flightS: 1300, semiMajorKm: 20 }),

@@ -123,10 +123,7 @@ export class ExtendedKalmanUpdater extends GainStep implements Updater {
     matMulABt(pred.P, out.H, n, n, m, out.Pxz);
     matMul(out.H, out.Pxz, m, n, m, out.S);
     for (let i = 0; i < m * m; i++) out.S[i] = (out.S[i] as number) + (model.noise[i] as number);
-    symmetrise(out.S, m);
-    if (!cholesky(out.S, m, out.L)) return false;
-    out.logDetS = logDetFromCholesky(out.L, m);
-    return true;
+    return factorInnovation(out, m);
   }
 
   /** x⁺ = x + K·ν; P⁺ = (I − KH)·P·(I − KH)ᵀ + K·R·Kᵀ. */
@@ -223,10 +220,7 @@ export class UnscentedKalmanUpdater extends GainStep implements Updater {
           out.Pxz[i * m + j] = (out.Pxz[i * m + j] as number) + dx * (dz[j] as number);
       }
     }
-    symmetrise(out.S, m);
-    if (!cholesky(out.S, m, out.L)) return false;
-    out.logDetS = logDetFromCholesky(out.L, m);
-    return true;
+    return factorInnovation(out, m);
   }
 
   /** x⁺ = x + K·ν; P⁺ = P − K·Pxzᵀ (= P − K·S·Kᵀ), symmetrised. */
@@ -244,4 +238,12 @@ export class UnscentedKalmanUpdater extends GainStep implements Updater {
     for (let i = 0; i < n * n; i++) pOut[i] = (pred.P[i] as number) - (pOut[i] as number);
     symmetrise(pOut, n);
   }
+}
+
+/** Symmetrises the innovation covariance S and factors it (L, log det S); false if S is not positive definite. */
+function factorInnovation(out: MeasurementPrediction, m: number): boolean {
+  symmetrise(out.S, m);
+  if (!cholesky(out.S, m, out.L)) return false;
+  out.logDetS = logDetFromCholesky(out.L, m);
+  return true;
 }

@@ -119,8 +119,8 @@ export interface TrajectoryEstimates {
   apogeeRatio: number;
   /** Whether the apogee ratio exceeds the lofted threshold. */
   lofted: boolean;
-  /** Sampled ground track from launch to impact. */
-  groundTrack: { t: number; latDeg: number; lonDeg: number }[];
+  /** Sampled trajectory from launch to impact: ground position and height above the ellipsoid (m). */
+  groundTrack: { t: number; latDeg: number; lonDeg: number; heightM: number }[];
 }
 
 /** The 95 % ellipse of a 2×2 east/north covariance (m²). */
@@ -349,7 +349,7 @@ function estimatesFrom(
   for (let i = 0; i < points; i++) {
     const dt = toLaunch + (span * i) / (points - 1);
     const geo = ecefToGeodetic(positionAt(dt));
-    groundTrack.push({ t: state.t + dt, latDeg: geo.latDeg, lonDeg: geo.lonDeg });
+    groundTrack.push({ t: state.t + dt, latDeg: geo.latDeg, lonDeg: geo.lonDeg, heightM: geo.heightM });
     if (geo.heightM > bestH) {
       bestH = geo.heightM;
       best = dt;

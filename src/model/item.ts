@@ -46,7 +46,14 @@ export const TrackReport = z.strictObject({
   trajectory: z
     .array(z.strictObject({ time: IsoTime, lat: Lat, lon: Lon, altM: z.number() }))
     .min(1, "a track report carries at least one trajectory sample"),
-  impact: z.strictObject({ lat: Lat, lon: Lon, time: IsoTime, ellipse95: Ellipse95 }),
+  impact: z.strictObject({
+    lat: Lat,
+    lon: Lon,
+    time: IsoTime,
+    ellipse95: Ellipse95,
+    /** 1-σ of the impact time (s), when the producer gives it. */
+    timeUncertaintyS: z.number().nonnegative().optional(),
+  }),
   missileClass: MissileClass,
   lofted: z.boolean().default(false),
   apogeeKm: z.number().nonnegative().optional(),

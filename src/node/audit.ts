@@ -30,6 +30,7 @@ export class NodeAudit {
   readonly log = new MerkleLog();
   readonly rejections: { id: string; from: string; why: Rejection; detail: string }[] = [];
   #writes: Promise<void> = Promise.resolve();
+  #pendingWrites = 0;
 
   constructor(
     readonly node: string,
@@ -42,6 +43,11 @@ export class NodeAudit {
   /** Waits until every record so far is in the store. */
   settled(): Promise<void> {
     return this.#writes;
+  }
+
+  /** Store writes queued and not yet done. */
+  get pendingWrites(): number {
+    return this.#pendingWrites;
   }
 
   /** A receipt of an item by the route `parties`. */
@@ -98,7 +104,12 @@ export class NodeAudit {
     const bytes = encodeRecord(record);
     const index = this.log.append(bytes);
     const hash = leafHash(bytes);
-    this.#writes = this.#writes.then(() => this.store.appendAuditLeaf(index, bytes, hash));
+    this.#pendingWrites++;
+    this.#writes = this.#writes
+      .then(() => this.store.appendAuditLeaf(index, bytes, hash))
+      .finally(() => {
+        this.#pendingWrites--;
+      });
   }
 
   /** Notes a refusal whose audit record was already written. */

@@ -43,6 +43,11 @@ export class TrackBatcher<M> {
     });
   }
 
+  /** Number of releases waiting for their batch. */
+  get waiting(): number {
+    return this.#pending.length;
+  }
+
   /** Signs and sends what is waiting now. */
   async flush(): Promise<void> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);

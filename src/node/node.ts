@@ -110,6 +110,10 @@ export class TriwatchNode {
   #tracks: TrackBatcher<TrackMeta>;
   /** Per next hop, the end of the queue of envelopes being sealed and sent (sequence numbers in order). */
   #sending = new Map<string, Promise<void>>();
+  /** Envelopes queued in `#send` and not yet handed to the transport (or failed). */
+  #outstandingSends = 0;
+  /** Releases and received deliveries still being worked on (for `idle`). */
+  readonly #inProgress = new Set<Promise<unknown>>();
 
   constructor(deps: NodeDeps) {
     this.#deps = deps;
@@ -142,7 +146,37 @@ export class TriwatchNode {
 
   /** Starts receiving. Channels come from the handshakes (`linkNodes`, or `openLink`/`acceptLink`/`completeLink`). */
   async start(): Promise<void> {
-    this.#subscription = await this.#deps.endpoint.subscribe((d) => this.#receive(d));
+    this.#subscription = await this.#deps.endpoint.subscribe((d) => this.#watch(this.#receive(d)));
+  }
+
+  /**
+   * Resolves once nothing is in progress here: no track waiting for its batch (the batch is flushed now),
+   * no release being signed, no envelope being sealed or sent, no received delivery still being opened,
+   * decided or stored, and every audit record written to the store. Work that arrives meanwhile (a relay
+   * a delivery caused) is waited for too. What is on the wire is the transport's (`InProcessTransport`:
+   * `inFlight`, `drained()`).
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.#tracks.waiting > 0) await this.#tracks.flush();
+      if (this.#inProgress.size > 0) await Promise.allSettled([...this.#inProgress]);
+      if (this.#outstandingSends > 0) await Promise.allSettled([...this.#sending.values()]);
+      if (this.#audit.pendingWrites > 0) await this.#audit.settled();
+      if (this.#busy === 0) return;
+    }
+  }
+
+  /** How many things are in progress (0 when idle). */
+  get #busy(): number {
+    return this.#tracks.waiting + this.#inProgress.size + this.#outstandingSends + this.#audit.pendingWrites;
+  }
+
+  /** Keeps `work` in the set `idle` waits for until it settles. */
+  #watch<T>(work: Promise<T>): Promise<T> {
+    this.#inProgress.add(work);
+    const done = () => this.#inProgress.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /** Sends the tracks still waiting for their batch, stops receiving and waits for pending audit writes. */
@@ -186,7 +220,11 @@ export class TriwatchNode {
   }
 
   /** Releases an item produced here to node `to`, by the shortest path the policy permits. */
-  async release(item: Item, to: string, channel: Channel): Promise<ReleasePlan> {
+  release(item: Item, to: string, channel: Channel): Promise<ReleasePlan> {
+    return this.#watch(this.#release(item, to, channel));
+  }
+
+  async #release(item: Item, to: string, channel: Channel): Promise<ReleasePlan> {
     const { policy, topology, now } = this.#deps;
     const at = now();
     const plan = planRelease(topology, policy, item, this.id, to, channel, at);
@@ -239,11 +277,16 @@ export class TriwatchNode {
     const recipient = this.#deps.ring.get(next);
     if (!channel || !recipient) return Promise.reject(new Error(`no channel with ${next}`));
     const previous = this.#sending.get(next) ?? Promise.resolve();
-    const sent = previous.then(async () => {
-      const wire = await seal({ channel, recipient, now: this.#deps.now() });
-      const id = `${this.id}:${++this.#sequence}`;
-      await this.#deps.endpoint.send(next, { id, class: trafficClass, payload: encoder.encode(wire) });
-    });
+    this.#outstandingSends++;
+    const sent = previous
+      .then(async () => {
+        const wire = await seal({ channel, recipient, now: this.#deps.now() });
+        const id = `${this.id}:${++this.#sequence}`;
+        await this.#deps.endpoint.send(next, { id, class: trafficClass, payload: encoder.encode(wire) });
+      })
+      .finally(() => {
+        this.#outstandingSends--;
+      });
     this.#sending.set(
       next,
       sent.catch(() => {}),

@@ -108,6 +108,7 @@ export class InProcessTransport implements Transport {
   readonly #down = new Set<string>();
   readonly #inboxes = new Map<string, Inbox>();
   readonly #endpoints = new Set<InProcessEndpoint>();
+  #drainWaiters: (() => void)[] = [];
   #closed = false;
 
   constructor(options: InProcessTransportOptions) {
@@ -174,6 +175,49 @@ export class InProcessTransport implements Transport {
     return this.#inbox(nodeId).reports.length;
   }
 
+  /**
+   * What the network still holds: messages on the wire, reports waiting in an outbox for a link that is
+   * down (`held`, they move only once the link is up), and reports arrived but not yet acknowledged.
+   */
+  backlog(): { onWire: number; held: number; unacknowledged: number } {
+    let onWire = 0;
+    let held = 0;
+    for (const d of this.#directions.values()) {
+      onWire += d.wire.length;
+      held += d.outbox.length;
+    }
+    let unacknowledged = 0;
+    for (const inbox of this.#inboxes.values()) unacknowledged += inbox.reports.length;
+    return { onWire, held, unacknowledged };
+  }
+
+  /**
+   * Messages the network will still deliver without outside help: on the wire or arrived and not yet
+   * acknowledged (reports held behind a down link are not counted: they wait for `setLinkUp`). With a
+   * ManualScheduler, a simulation loops "advance, await every node's idle()" until this is 0.
+   */
+  get inFlight(): number {
+    const { onWire, unacknowledged } = this.backlog();
+    return onWire + unacknowledged;
+  }
+
+  /**
+   * Resolves once `inFlight` is 0 (at once if it is). Under real timers this is when the network is
+   * drained; under a ManualScheduler it needs someone to advance time.
+   */
+  drained(): Promise<void> {
+    if (this.inFlight === 0 || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** Wakes `drained()` callers once nothing is in flight. */
+  #checkDrained(): void {
+    if (this.#drainWaiters.length === 0 || this.inFlight > 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
   /** Cancels every timer and drops all state. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -189,6 +233,7 @@ export class InProcessTransport implements Transport {
       inbox.reports.length = 0;
       inbox.handler = undefined;
     }
+    this.#checkDrained();
   }
 
   /** @internal Sends from an endpoint. */
@@ -278,6 +323,7 @@ export class InProcessTransport implements Transport {
         this.#arrive(dir.to, dir.wire.shift() as InFlight);
       }
       this.#armWire(dir);
+      this.#checkDrained();
     });
   }
 
@@ -315,6 +361,7 @@ export class InProcessTransport implements Transport {
         r.ackTimer = undefined;
         const k = inbox.reports.indexOf(r);
         if (k >= 0) inbox.reports.splice(k, 1);
+        this.#checkDrained();
       };
       invokeHandler(handler, this.#delivery(r.from, nodeId, r.message, r.deliveryCount, ack));
     }

@@ -8,6 +8,8 @@
  * - 공습경보 (an attack is imminent): the impact probability on Korean land or territorial sea reaches
  *   `impactProbability`, with impact quality, before the predicted impact.
  * - Every alert goes out by 위급재난문자 too (facts.md §4.2: all civil-defence alerts are accompanied by it).
+ * - Never a lower level after a higher one: after a 공습경보, provinces newly under the path get a new
+ *   경계경보 of their own (no update restating the 공습경보 provinces at the lower level).
  * - 경보해제: when the near-path probability stays under `cancelProbability` for `cancelEvaluations`
  *   evaluations, or once the path has gone past every alerted province (or the impact time passed).
  */
@@ -113,21 +115,24 @@ export function koreaWarnings(
       const fresh = targets.filter((x) => !issued.has(key(x)));
       if (fresh.length === 0) return;
       for (const x of targets) issued.set(key(x), x);
+      // Never a lower level after the higher one: once a 공습경보 is out, an update of the sequence would
+      // restate its provinces at 경계경보. Provinces newly under the path get their own 경계경보 instead.
+      const named = airRaid ? fresh : targets;
       seq.active.push(
         emit(
           {
             kind: { system: "kr-civil-defence", level: "경계경보", cellBroadcast: "위급재난문자" },
-            msgType: seq.active.length > 0 ? "update" : "alert",
-            references: refs(),
+            msgType: seq.active.length > 0 && !airRaid ? "update" : "alert",
+            references: airRaid ? [] : refs(),
             t,
             estimate: e,
             probability: near,
             probabilityOf: `path within ${policy.areaBufferKm} km of the provinces`,
-            subdivisions: targets.map((x) => x.subdivision),
+            subdivisions: named.map((x) => x.subdivision),
             ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
             drawn: { shape: "path", estimate: e, halfWidthKm: policy.areaBufferKm, inBox: inKoreaBox },
           },
-          alertText(t, names(targets, "native"), names(targets, "en")),
+          alertText(t, names(named, "native"), names(named, "en")),
         ),
       );
     }

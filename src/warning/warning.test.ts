@@ -196,6 +196,40 @@ describe("Korea", () => {
     expect(airRaid?.basis?.probabilityInArea).toBeGreaterThanOrEqual(defaultPolicy("KOR").impactProbability);
   });
 
+  it("after a 공습경보 no 경계경보 restates its provinces at the lower level; provinces newly under the path get their own", () => {
+    // Regression: the path rule used to send a 경계경보 update naming every province, the air-raid ones included.
+    const es = [120, 130, 140, 150, 160].map((s) =>
+      crafted({
+        s,
+        age: 60,
+        launch: SUNAN,
+        impact: { lat: 36.35, lon: 127.38 },
+        flightS: 400,
+        semiMajorKm: 10,
+        semiMinorKm: 5,
+      }),
+    );
+    const alerts = run("KOR", es);
+    const i = alerts.findIndex((a) => a.kind.system === "kr-civil-defence" && a.kind.level === "공습경보");
+    expect(i).toBeGreaterThanOrEqual(0);
+    const airRaid = alerts[i] as Alert;
+    const raided = new Set(areaNames(airRaid));
+    const later = alerts
+      .slice(i + 1)
+      .filter((a) => a.kind.system === "kr-civil-defence" && a.kind.level === "경계경보");
+    expect(later.length).toBeGreaterThan(0);
+    for (const a of later) {
+      expect(areaNames(a).filter((n) => raided.has(n))).toEqual([]);
+      expect(a.msgType).toBe("alert");
+      expect(a.references.map((r) => r.id)).not.toContain(airRaid.id);
+    }
+    expect(later.flatMap(areaNames)).toContain("서울특별시");
+    // The all-clear still lifts both.
+    const lifted = alerts[alerts.length - 1];
+    expect(lifted?.kind).toMatchObject({ level: "경보해제" });
+    expect(lifted?.references.map((r) => r.id)).toEqual([airRaid.id, ...later.map((a) => a.id)]);
+  });
+
   it("an eastward launch towards Japan gives Korea no alert", () => {
     const es = [150, 160, 170, 180].map((s) =>
       crafted({ s, launch: MUPYONG, impact: { lat: 41.0, lon: 170 }, flightS: 1300, semiMajorKm: 20 }),

@@ -3,8 +3,14 @@
  * signs a fresh X25519 public key with its Ed25519 identity key, as a compact JWS naming both nodes, the
  * link, a nonce and the time; the reply also binds the hash of the hello. HKDF-SHA256 over the shared
  * secret, salted with the transcript, gives one AES-256-GCM key per direction. Messages then cost one
- * AES-GCM pass (its tag is the hop MAC), not a signature, and carry a strictly increasing sequence
- * number per direction, from which the GCM nonce is derived.
+ * AES-GCM pass (its tag is the hop MAC), not a signature, and carry a sequence number per direction and
+ * traffic class, from which the GCM nonce is derived.
+ *
+ * The two traffic classes have separate keys and sequence spaces, so a report the transport holds back
+ * (an outage, a redelivery after a missing acknowledgement) is never refused because a later track
+ * overtook it. Tracks are checked strictly in order (`checkSeq`/`acceptSeq`: a late one is REORDERED, a
+ * repeated one REPLAY). Reports are not ordered at the hop: they arrive when the transport can deliver
+ * them, possibly more than once, and the final recipient's store inbox keeps each exactly once.
  */
 import {
   createCipheriv,
@@ -22,6 +28,7 @@ import { z } from "zod";
 import { canonicalBytes } from "../audit/jcs.ts";
 import { type KeyRing, NodeId, type NodeKeys, okpThumbprint } from "../keys/node-keys.ts";
 import { strictBase64url } from "./base64url.ts";
+import type { HopClass } from "./schema.ts";
 
 /** JWS `typ` of handshake messages. */
 export const HANDSHAKE_TYP = "triwatch-link-handshake+jws";
@@ -229,9 +236,9 @@ export type SeqVerdict = "OK" | "REPLAY" | "REORDERED";
  * calls after everything else about a message has been checked.
  */
 export class LinkChannel {
-  readonly #sendEnc: Buffer;
-  readonly #recvEnc: Buffer;
-  #sendSeq = 0;
+  readonly #sendEnc: Record<HopClass, Buffer>;
+  readonly #recvEnc: Record<HopClass, Buffer>;
+  readonly #sendSeq: Record<HopClass, number> = { track: 0, report: 0 };
   #lastSeq = 0;
   readonly #seen = new Uint8Array(REPLAY_WINDOW);
 
@@ -245,24 +252,35 @@ export class LinkChannel {
     readonly establishedAt: number,
   ) {
     const salt = createHash("sha256").update(hello).update(".").update(reply).digest();
-    this.#sendEnc = derive(shared, salt, link, self, peer, "enc");
-    this.#recvEnc = derive(shared, salt, link, peer, self, "enc");
+    this.#sendEnc = {
+      track: derive(shared, salt, link, self, peer, "enc track"),
+      report: derive(shared, salt, link, self, peer, "enc report"),
+    };
+    this.#recvEnc = {
+      track: derive(shared, salt, link, peer, self, "enc track"),
+      report: derive(shared, salt, link, peer, self, "enc report"),
+    };
     shared.fill(0);
   }
 
-  /** The next sequence number to send (1, 2, 3, …). */
-  nextSeq(): number {
-    this.#sendSeq += 1;
-    return this.#sendSeq;
+  /** The next sequence number to send in traffic class `cls` (1, 2, 3, … in each class). */
+  nextSeq(cls: HopClass = "track"): number {
+    this.#sendSeq[cls] += 1;
+    return this.#sendSeq[cls];
   }
 
   /**
    * AES-256-GCM under this direction's key, authenticating `aad` (ASCII) with the plaintext. The nonce is
-   * the sequence number, which never repeats under one key (`nextSeq`).
+   * the sequence number, which never repeats under one key (`nextSeq`; one key per traffic class).
    */
-  encrypt(seq: number, plaintext: Uint8Array, aad: string): { iv: Buffer; ct: Buffer; tag: Buffer } {
+  encrypt(
+    seq: number,
+    plaintext: Uint8Array,
+    aad: string,
+    cls: HopClass = "track",
+  ): { iv: Buffer; ct: Buffer; tag: Buffer } {
     const iv = seqIv(seq);
-    const c = createCipheriv("aes-256-gcm", this.#sendEnc, iv);
+    const c = createCipheriv("aes-256-gcm", this.#sendEnc[cls], iv);
     c.setAAD(Buffer.from(aad, "latin1"));
     const head = c.update(plaintext);
     const tail = c.final();
@@ -270,10 +288,17 @@ export class LinkChannel {
   }
 
   /** Decrypts from the peer, or null if the tag does not verify or the nonce is not the one `seq` implies. */
-  decrypt(seq: number, iv: Buffer, ct: Buffer, tag: Buffer, aad: string): Buffer | null {
+  decrypt(
+    seq: number,
+    iv: Buffer,
+    ct: Buffer,
+    tag: Buffer,
+    aad: string,
+    cls: HopClass = "track",
+  ): Buffer | null {
     if (!iv.equals(seqIv(seq)) || tag.length !== 16) return null;
     try {
-      const d = createDecipheriv("aes-256-gcm", this.#recvEnc, iv);
+      const d = createDecipheriv("aes-256-gcm", this.#recvEnc[cls], iv);
       d.setAAD(Buffer.from(aad, "latin1"));
       d.setAuthTag(tag);
       const head = d.update(ct);
@@ -284,14 +309,14 @@ export class LinkChannel {
     }
   }
 
-  /** Checks an incoming sequence number without accepting it. */
+  /** Checks an incoming track sequence number without accepting it (reports are not ordered). */
   checkSeq(seq: number): SeqVerdict {
     if (seq > this.#lastSeq) return "OK";
     if (this.#lastSeq - seq >= REPLAY_WINDOW) return "REPLAY"; // too old to tell; never new
     return this.#seen[seq % REPLAY_WINDOW] === 1 ? "REPLAY" : "REORDERED";
   }
 
-  /** Accepts an incoming sequence number (re-checking it, in case another message was accepted meanwhile). */
+  /** Accepts an incoming track sequence number (re-checking it, in case another was accepted meanwhile). */
   acceptSeq(seq: number): SeqVerdict {
     const verdict = this.checkSeq(seq);
     if (verdict !== "OK") return verdict;

@@ -419,7 +419,7 @@ describe("attacks are rejected with a reason", () => {
     const { sealed: _sealed, ...clear } = { ...entry, release: release.bytes.toString("base64url") };
     const channel = chain.channel(ORIGIN, CHAIN[1]);
     const plain = Buffer.from(JSON.stringify({ ...body, entries: [clear] }));
-    const wire = sealHop(channel, channel.nextSeq(), T0, plain);
+    const wire = sealHop(channel, channel.nextSeq("report"), T0, plain, "report");
     const r = await openEnvelope(chain.receiver(CHAIN[1]), wire, T0);
     expectReason(r, "MALFORMED");
     if (!r.ok) expect(r.detail).toMatch(/sealed/);
@@ -434,6 +434,57 @@ describe("attacks are rejected with a reason", () => {
   });
 });
 
+describe("traffic classes: one key and sequence space each per link direction", () => {
+  it("a report held back and overtaken by later tracks is still accepted (no REORDERED across classes)", async () => {
+    const report = await reportRelease();
+    const heldBack = await seal(ORIGIN, CHAIN[1], report.release, report.proof);
+    const track = await trackRelease();
+    const later = await seal(ORIGIN, CHAIN[1], track.release, track.proof);
+    const receiver = chain.receiver(CHAIN[1]);
+    expectOk(await openEnvelope(receiver, later, T0));
+    expectOk(await openEnvelope(receiver, heldBack, T0));
+  });
+
+  it("reports in either order, after any delay, and again after a redelivery, open at the hop (the store inbox dedupes)", async () => {
+    const a = await reportRelease();
+    const b = await reportRelease();
+    const first = await seal(ORIGIN, CHAIN[1], a.release, a.proof);
+    const second = await seal(ORIGIN, CHAIN[1], b.release, b.proof);
+    const receiver = chain.receiver(CHAIN[1]);
+    const hourLater = T0 + 3_600_000;
+    expectOk(await openEnvelope(receiver, second, hourLater));
+    expectOk(await openEnvelope(receiver, first, hourLater));
+    const again = expectOk(await openEnvelope(receiver, first, hourLater));
+    expect(again.release.nonce).toBe(a.release.release.nonce);
+    // A track that late is still refused: real-time traffic keeps its age limit.
+    const track = await trackRelease();
+    const late = await seal(ORIGIN, CHAIN[1], track.release, track.proof);
+    expectReason(await openEnvelope(receiver, late, hourLater), "STALE");
+  });
+
+  it("a report envelope relabelled as a track (or the reverse) fails the hop MAC", async () => {
+    const report = await reportRelease();
+    const wire = await seal(ORIGIN, CHAIN[1], report.release, report.proof);
+    const asTrack = withHeader(wire, (h) => ({ ...h, cls: "track" }));
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), asTrack, T0), "BAD_HOP_MAC");
+    const track = await trackRelease();
+    const tw = await seal(ORIGIN, CHAIN[1], track.release, track.proof);
+    const asReport = withHeader(tw, (h) => ({ ...h, cls: "report" }));
+    expectReason(await openEnvelope(chain.receiver(CHAIN[1]), asReport, T0), "BAD_HOP_MAC");
+  });
+
+  it("the two classes use separate keys: the same sequence number never reuses a GCM nonce under one key", async () => {
+    const channel = chain.channel(ORIGIN, CHAIN[1]);
+    const seqT = channel.nextSeq("track");
+    const seqR = channel.nextSeq("report");
+    const t1 = channel.encrypt(seqT, Buffer.from("same"), "aad", "track");
+    const r1 = channel.encrypt(seqR, Buffer.from("same"), "aad", "report");
+    expect(seqR).toBe(seqT);
+    expect(t1.ct.equals(r1.ct)).toBe(false);
+    expect(t1.tag.equals(r1.tag)).toBe(false);
+  });
+});
+
 /** The wire with its JWE protected header rewritten (the rest, and so the GCM tag, unchanged). */
 function withHeader(wire: string, edit: (h: Record<string, unknown>) => Record<string, unknown>): string {
   const [h = "", ...rest] = wire.split(".");
@@ -444,9 +495,9 @@ function withHeader(wire: string, edit: (h: Record<string, unknown>) => Record<s
 /** The decrypted body of a hop JWE, read with the receiving end of its channel (for inspection only). */
 function bodyOf(wire: string, receiving: LinkChannel): EnvelopeBody {
   const [h = "", , iv = "", ct = "", tag = ""] = wire.split(".");
-  const seq = JSON.parse(Buffer.from(h, "base64url").toString()).seq;
+  const { seq, cls } = JSON.parse(Buffer.from(h, "base64url").toString());
   const b = (x: string) => Buffer.from(x, "base64url");
-  const plain = receiving.decrypt(seq, b(iv), b(ct), b(tag), h);
+  const plain = receiving.decrypt(seq, b(iv), b(ct), b(tag), h, cls);
   if (!plain) throw new Error("does not decrypt");
   return EnvelopeBody.parse(JSON.parse(plain.toString()));
 }

@@ -25,6 +25,7 @@ import {
   EnvelopeBody as EnvelopeBodySchema,
   type EnvelopeMarking,
   type FrameResult,
+  type HopClass,
   type Opened,
   type OpenResult,
   type OriginatorProof,
@@ -53,6 +54,12 @@ export interface EntryArgs {
 export interface HopArgs {
   /** The channel to the hop recipient. */
   channel: LinkChannel;
+  /**
+   * The traffic class the envelope travels in (its own key and sequence space on the link). Default:
+   * `report` if any entry is a report item, else `track`. A track released on the deferred channel
+   * travels as a report.
+   */
+  cls?: HopClass;
   /** The hop recipient's public keys: reports are sealed to its X25519 key. */
   recipient: PeerKeys;
   now: number;
@@ -108,7 +115,9 @@ export async function sealFrame(hop: HopArgs, entries: readonly EntryArgs[]): Pr
     labels: labels.values,
     entries: wire,
   };
-  return sealHop(channel, channel.nextSeq(), now, Buffer.from(JSON.stringify(body), "utf8"));
+  const cls =
+    hop.cls ?? (entries.some((e) => e.release.release.item.kind !== "track-report") ? "report" : "track");
+  return sealHop(channel, channel.nextSeq(cls), now, Buffer.from(JSON.stringify(body), "utf8"), cls);
 }
 
 /** Values listed once each, by identity and then by key (equal markings or labels from different objects). */
@@ -151,9 +160,13 @@ export async function openEnvelope(r: Receiver, wire: string, now: number): Prom
  * Opens an envelope. First the hop, as a whole: its form, recipient, sender, link, GCM tag (the hop MAC,
  * over the header and the body), age and sequence number, then the body's form; a failure there refuses
  * every entry and leaves the channel as it was. Then each entry on its own: its release, age, originator
- * proof, destination, label and marking, and the end-to-end replay guard. The channel's sequence number
- * advances once the hop is accepted. Open one channel's envelopes one at a time, in order (a later one
- * accepted first makes the earlier REORDERED).
+ * proof, destination, label and marking, and the end-to-end replay guard. The channel's track sequence
+ * number advances once the hop is accepted. Open one channel's track envelopes one at a time, in order
+ * (a later one accepted first makes the earlier REORDERED).
+ *
+ * Report-class envelopes are not ordered, have no age limit (only the future-skew one) and skip the
+ * replay guard: the transport may hold them through an outage and deliver them again after a missing
+ * acknowledgement, and the final recipient's store inbox (keyed by the signed release) keeps each once.
  */
 export async function openFrame(r: Receiver, wire: string, now: number): Promise<FrameResult> {
   const read = readHop(wire);
@@ -168,9 +181,10 @@ export async function openFrame(r: Receiver, wire: string, now: number): Promise
   if (hop.link !== channel.link) return reject("WRONG_LINK", `${hop.link} is not ${channel.link}`, claimed);
   const plaintext = openHop(channel, read);
   if (!plaintext) return reject("BAD_HOP_MAC", "hop JWE does not authenticate under the link key", claimed);
-  const hopAge = ageProblem(r, hop.sentAt, now, "envelope");
+  const ordered = hop.cls === "track";
+  const hopAge = ageProblem(r, hop.sentAt, now, "envelope", ordered);
   if (hopAge) return reject("STALE", hopAge, claimed);
-  const seqVerdict = channel.checkSeq(hop.seq);
+  const seqVerdict = ordered ? channel.checkSeq(hop.seq) : "OK";
   if (seqVerdict !== "OK") return reject(seqVerdict, `sequence ${hop.seq} on ${hop.link}`, claimed);
   let body: EnvelopeBody;
   try {
@@ -180,7 +194,7 @@ export async function openFrame(r: Receiver, wire: string, now: number): Promise
   } catch {
     return reject("MALFORMED", "envelope body is not JSON", claimed);
   }
-  const accepted = channel.acceptSeq(hop.seq);
+  const accepted = ordered ? channel.acceptSeq(hop.seq) : "OK";
   if (accepted !== "OK") return reject(accepted, `sequence ${hop.seq} on ${hop.link}`, claimed);
   const results: OpenResult[] = [];
   const tables = { ...body, labelTexts: body.labels.map((l) => JSON.stringify(l)) };

@@ -44,6 +44,7 @@ export {
   EnvelopeMarking,
   type FrameResult,
   type Hop,
+  type HopClass,
   HopHeader,
   type Opened,
   type OpenResult,

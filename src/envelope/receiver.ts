@@ -52,9 +52,18 @@ export function createReceiver(
   };
 }
 
-/** Why a time `at` is too old or too far in the future at `now` (for STALE), or null. */
-export function ageProblem(r: Receiver, at: number, now: number, what: string): string | null {
-  if (now - at > r.maxAgeMs) return `${what} ${now - at} ms old; limit ${r.maxAgeMs} ms`;
+/**
+ * Why a time `at` is too old or too far in the future at `now` (for STALE), or null. `limitAge` false
+ * checks only the future skew (report traffic, which may wait out an outage).
+ */
+export function ageProblem(
+  r: Receiver,
+  at: number,
+  now: number,
+  what: string,
+  limitAge = true,
+): string | null {
+  if (limitAge && now - at > r.maxAgeMs) return `${what} ${now - at} ms old; limit ${r.maxAgeMs} ms`;
   if (at - now > r.maxSkewMs) return `${what} ${at - now} ms in the future; limit ${r.maxSkewMs} ms`;
   return null;
 }

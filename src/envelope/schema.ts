@@ -111,6 +111,8 @@ export const HopHeader = z.strictObject({
   from: NodeId,
   to: NodeId,
   link: z.string().min(1),
+  /** The traffic class: each has its own key and sequence space on the link (see channel.ts). */
+  cls: z.enum(["track", "report"]),
   seq: z.number().int().positive(),
   sentAt: EpochMs,
 });
@@ -160,7 +162,14 @@ export const EnvelopeBody = z.strictObject({
 export type EnvelopeBody = z.infer<typeof EnvelopeBody>;
 
 /** The hop an accepted entry came by. */
-export type Hop = Pick<HopHeader, "from" | "to" | "link" | "seq" | "sentAt">;
+export type Hop = Pick<HopHeader, "from" | "to" | "link" | "cls" | "seq" | "sentAt">;
+
+/**
+ * A link's two traffic classes. Tracks are real time: strictly ordered, young, replays refused by
+ * sequence. Reports are deferred and must survive outages and redelivery: any order, any age, repeats
+ * left to the final recipient's store inbox.
+ */
+export type HopClass = HopHeader["cls"];
 
 /** Why an envelope was refused: a value for the audit log, never an exception. */
 export type RejectReason =

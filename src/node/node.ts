@@ -166,6 +166,16 @@ export class TriwatchNode {
     }
   }
 
+  /**
+   * The partner tracks as they stand at `at` (default now): each entry's `stale` says whether its `asOf`
+   * is older than the staleness bound at that time, so a track not updated during an outage is never
+   * shown as current. (The `picture` map keeps the flag as it was on receipt.)
+   */
+  trackPicture(at = this.#deps.now()): PictureEntry[] {
+    const bound = this.#deps.stalenessMs ?? 30_000;
+    return [...this.picture.values()].map((e) => ({ ...e, stale: at - Date.parse(e.item.asOf) > bound }));
+  }
+
   /** How many things are in progress (0 when idle). */
   get #busy(): number {
     return this.#tracks.waiting + this.#inProgress.size + this.#outstandingSends + this.#audit.pendingWrites;
@@ -269,26 +279,29 @@ export class TriwatchNode {
   }
 
   /**
-   * Seals and sends one envelope to `next`. Envelopes to one neighbour are sealed and sent one at a time,
-   * so they leave in the order of their sequence numbers (the receiver refuses a late one as REORDERED).
+   * Seals and sends one envelope to `next` in traffic class `cls`. Envelopes of one class to one neighbour
+   * are sealed and sent one at a time, so tracks leave in the order of their sequence numbers (the
+   * receiver refuses a late track as REORDERED); reports have their own sequence space and queue, so a
+   * report held back by the transport never blocks or is blocked by tracks.
    */
-  #send(next: string, trafficClass: TrafficClass, seal: (hop: HopArgs) => Promise<string>): Promise<void> {
+  #send(next: string, cls: TrafficClass, seal: (hop: HopArgs) => Promise<string>): Promise<void> {
     const channel = this.#channels.get(next);
     const recipient = this.#deps.ring.get(next);
     if (!channel || !recipient) return Promise.reject(new Error(`no channel with ${next}`));
-    const previous = this.#sending.get(next) ?? Promise.resolve();
+    const queue = `${next}|${cls}`;
+    const previous = this.#sending.get(queue) ?? Promise.resolve();
     this.#outstandingSends++;
     const sent = previous
       .then(async () => {
-        const wire = await seal({ channel, recipient, now: this.#deps.now() });
+        const wire = await seal({ channel, recipient, now: this.#deps.now(), cls });
         const id = `${this.id}:${++this.#sequence}`;
-        await this.#deps.endpoint.send(next, { id, class: trafficClass, payload: encoder.encode(wire) });
+        await this.#deps.endpoint.send(next, { id, class: cls, payload: encoder.encode(wire) });
       })
       .finally(() => {
         this.#outstandingSends--;
       });
     this.#sending.set(
-      next,
+      queue,
       sent.catch(() => {}),
     );
     return sent;
@@ -296,7 +309,7 @@ export class TriwatchNode {
 
   async #receive(d: Delivery): Promise<void> {
     const at = this.#deps.now();
-    // Opened at once, before any await: the channel's sequence numbers are checked in arrival order.
+    // Opened at once, before any await: the channel's track sequence numbers are checked in arrival order.
     const frame = await openFrame(this.#receiver, decoder.decode(d.payload), at);
     if (!frame.ok) {
       this.#audit.reject(d, frame.reason, frame.detail);
@@ -311,9 +324,16 @@ export class TriwatchNode {
     for (const [next, items] of onward) {
       const markings = new Map(items.map((o) => [o.opened, o.marking]));
       const opened = items.map((o) => o.opened);
-      await this.#send(next, d.class, (hop) =>
+      const relayed = this.#send(next, d.class, (hop) =>
         relayFrame(opened, hop, (o) => markings.get(o) as Marking),
-      ).catch((e: unknown) => this.#audit.note(d, "POLICY", `relay to ${next} failed: ${String(e)}`));
+      );
+      // A report is acknowledged only once passed on (the transport redelivers it otherwise, and the
+      // final recipient's inbox keeps it once); a track that cannot go on is lost, as tracks may be.
+      if (d.class === "report") await relayed;
+      else
+        await relayed.catch((e: unknown) =>
+          this.#audit.note(d, "POLICY", `relay to ${next} failed: ${String(e)}`),
+        );
     }
     d.ack();
   }
@@ -418,20 +438,26 @@ export class TriwatchNode {
       return;
     }
     // Exactly once: the inbox key is the release (originator and nonce), whichever envelope carried it.
+    // The item is stored, then acted on (audited as received), then marked delivered; the transport's
+    // ack comes last. A failure in between leaves the report unacknowledged, so it comes again: if the
+    // store already holds it but it was never acted on, this delivery acts on it.
     const releaseId = `${opened.originator}:${opened.release.nonce}`;
-    const stored = await this.#deps.store.receiveItem(d.from, releaseId, item, {
-      storedAt: at,
-      origin: "partner",
-    });
+    const { store } = this.#deps;
+    const stored = await store.receiveItem(d.from, releaseId, item, { storedAt: at, origin: "partner" });
     if (stored === "duplicate") {
-      this.#audit.reject(
-        d,
-        "DUPLICATE",
-        `${releaseId} (${item.id}) from ${d.from} was received before`,
-        item,
-      );
-      return;
+      const waiting = await store.undeliveredItems();
+      if (!waiting.some((w) => w.from === d.from && w.envelopeId === releaseId)) {
+        this.#audit.reject(
+          d,
+          "DUPLICATE",
+          `${releaseId} (${item.id}) from ${d.from} was received before`,
+          item,
+        );
+        return;
+      }
     }
     this.#audit.receipt(item, parties, at);
+    await this.#audit.settled();
+    await store.markDelivered(d.from, releaseId, at);
   }
 }

@@ -115,7 +115,7 @@ describe("authorisation matrix: every GET endpoint × nation × clearance", () =
       const res = await get(concreteUrl(url), token);
       expect([200, 404, 409]).toContain(res.statusCode);
       if (res.statusCode !== 200) return;
-      if (res.headers["content-type"]?.startsWith("application/xml")) {
+      if (String(res.headers["content-type"]).startsWith("application/xml")) {
         // A warning's CAP, which is public: served only when the warning is in the operator's view.
         expect(res.body).toContain("<alert");
         return;

@@ -80,7 +80,7 @@ export async function buildServer(o: ServerOptions): Promise<CopServer> {
     o.initial,
   );
   hub = new StreamHub(session, wall);
-  const app = Fastify({ logger: o.logger ?? false, disableRequestLogging: !o.logger });
+  const app = Fastify({ logger: o.logger ?? false });
 
   const registered: { method: string; url: string }[] = [];
   app.addHook("onRoute", (r) => {

@@ -11,6 +11,7 @@ import {
   type JsonValue,
   leafHash,
   MerkleLog,
+  type ObservationProblem,
 } from "../audit/index.ts";
 import type { RejectReason } from "../envelope/index.ts";
 import type { Item } from "../model/item.ts";
@@ -18,7 +19,14 @@ import type { Decision } from "../policy/decide.ts";
 import type { Delivery, Store } from "../ports.ts";
 
 /** Why an incoming message was not taken: the node's own reasons, or the envelope layer's. */
-export type Rejection = "WRONG_PATH" | "POLICY" | "SUPERSEDED" | "DUPLICATE" | RejectReason;
+export type Rejection =
+  | "WRONG_PATH"
+  | "POLICY"
+  | "SUPERSEDED"
+  | "DUPLICATE"
+  | RejectReason
+  /** A partner's tree head refused (see `PartnerView`): a fork, a rewritten history, time reversal, a bad head. */
+  | `TREE_HEAD_${ObservationProblem}`;
 
 /** The digest of an item's canonical JSON, as audit records carry it. */
 function hashItem(item: Item): string {

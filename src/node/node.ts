@@ -14,6 +14,14 @@
  * is not carried: each node plans it again from the signed origin, destination, release time and
  * channel (the channel travels in the signed release's nonce, see secure.ts).
  */
+
+import {
+  type Misbehaviour,
+  type SignedTreeHead,
+  signTreeHead,
+  toBase64,
+  treeHeadOf,
+} from "../audit/index.ts";
 import {
   answerHandshake,
   type EntryArgs,
@@ -39,6 +47,7 @@ import { sanitise } from "../policy/sanitise.ts";
 import type { Delivery, Store, TrafficClass, TransportEndpoint, TransportSubscription } from "../ports.ts";
 import { NodeAudit } from "./audit.ts";
 import { type SignedTrack, TrackBatcher } from "./batcher.ts";
+import { CONTROL_HEADER, headRecord, PartnerHeads, TreeHeadControl } from "./heads.ts";
 import { partiesOf, planRelease, type ReleasePlan } from "./routing.ts";
 import {
   channelNonce,
@@ -76,6 +85,8 @@ export interface NodeDeps {
   stalenessMs?: number;
   /** How long the originator gathers tracks before signing them as one batch (default 5 ms). */
   batchWindowMs?: number;
+  /** Every how often the node signs its tree head and sends it to its link partners (default: never; call `publishTreeHead`). */
+  treeHeadIntervalMs?: number;
 }
 
 /** Where a track goes once its batch is signed. */
@@ -114,6 +125,13 @@ export class TriwatchNode {
   #outstandingSends = 0;
   /** Releases and received deliveries still being worked on (for `idle`). */
   readonly #inProgress = new Set<Promise<unknown>>();
+  /** Link partners (topology links of this node). */
+  readonly #partners: string[];
+  /** The heads this node holds of its partners' logs. */
+  readonly #partnerHeads: PartnerHeads;
+  /** Per partner, the tree size of the last head sent to it. */
+  readonly #headSent = new Map<string, number>();
+  #headTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(deps: NodeDeps) {
     this.#deps = deps;
@@ -128,6 +146,10 @@ export class TriwatchNode {
       partyOf: this.#partyOf,
       policy: deps.policy,
     });
+    this.#partners = deps.topology.links.flatMap((l) =>
+      l.a === this.id ? [l.b] : l.b === this.id ? [l.a] : [],
+    );
+    this.#partnerHeads = new PartnerHeads(this.#partners, deps.ring, deps.store);
     this.#tracks = new TrackBatcher(deps.keys, deps.now, (signed) => this.#sendTracks(signed), {
       windowMs: deps.batchWindowMs ?? 5,
       maxItems: 256,
@@ -146,7 +168,97 @@ export class TriwatchNode {
 
   /** Starts receiving. Channels come from the handshakes (`linkNodes`, or `openLink`/`acceptLink`/`completeLink`). */
   async start(): Promise<void> {
+    await this.#partnerHeads.load();
     this.#subscription = await this.#deps.endpoint.subscribe((d) => this.#watch(this.#receive(d)));
+    const every = this.#deps.treeHeadIntervalMs;
+    if (every !== undefined && every > 0) {
+      this.#headTimer = setInterval(() => {
+        this.publishTreeHead().catch(() => {});
+      }, every);
+      this.#headTimer.unref?.();
+    }
+  }
+
+  /**
+   * Signs the head of this node's log, keeps it in the store, and sends it to every link partner whose
+   * last head from here was of another size, with a consistency proof from that size. Returns the head.
+   */
+  publishTreeHead(): Promise<SignedTreeHead> {
+    return this.#watch(this.#publishTreeHead());
+  }
+
+  async #publishTreeHead(only?: { partner: string; from: number }): Promise<SignedTreeHead> {
+    await this.#audit.settled(); // the store holds every leaf the head covers
+    const log = this.#audit.log;
+    const head = signTreeHead(treeHeadOf(log, this.id, this.#deps.now()), this.#deps.keys.sign.privateKey);
+    await this.#deps.store.putTreeHead(headRecord(head));
+    const targets = only ? [only.partner] : this.#partners;
+    await Promise.all(
+      targets.map(async (p) => {
+        const from = only?.from ?? this.#headSent.get(p) ?? 0;
+        if (!only && from === head.treeSize && this.#headSent.has(p)) return;
+        const proof =
+          from > 0 && from < head.treeSize ? log.consistencyProof(from, head.treeSize).map(toBase64) : [];
+        const control: TreeHeadControl = { kind: "tree-head", head, proofFrom: from, proof };
+        await this.#control(p, control).then(
+          () => this.#headSent.set(p, head.treeSize),
+          () => {}, // a partner not linked in the transport: nothing to send it
+        );
+      }),
+    );
+    return head;
+  }
+
+  /** Asks `partner` for its current tree head, with a proof from the largest head held here. */
+  requestTreeHead(partner: string): Promise<void> {
+    const have = this.#partnerHeads.view(partner)?.latest?.treeSize ?? 0;
+    return this.#watch(this.#control(partner, { kind: "tree-head-request", have }));
+  }
+
+  /** The heads this node has accepted of `partner`'s log, by size. */
+  partnerHeads(partner: string): readonly SignedTreeHead[] {
+    return this.#partnerHeads.view(partner)?.heads ?? [];
+  }
+
+  /** Misbehaviour found in partners' heads (forks, rewritten history, time reversal), with the evidence. */
+  get partnerMisbehaviour(): { partner: string; evidence: Misbehaviour }[] {
+    return this.#partnerHeads.misbehaviour();
+  }
+
+  #control(to: string, control: TreeHeadControl): Promise<void> {
+    return this.#deps.endpoint.send(to, {
+      id: `${this.id}:c${++this.#sequence}`,
+      class: "report",
+      payload: encoder.encode(JSON.stringify(control)),
+      headers: { [CONTROL_HEADER]: control.kind },
+    });
+  }
+
+  /** A control message from a partner: a tree head to check and keep, or a request for ours. */
+  async #receiveControl(d: Delivery): Promise<void> {
+    let control: TreeHeadControl;
+    try {
+      const parsed = TreeHeadControl.safeParse(JSON.parse(decoder.decode(d.payload)));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "invalid");
+      control = parsed.data;
+    } catch (e) {
+      this.#audit.reject(d, "MALFORMED", `control message: ${(e as Error).message}`);
+      d.ack();
+      return;
+    }
+    if (control.kind === "tree-head-request") {
+      await this.#publishTreeHead({ partner: d.from, from: control.have });
+      d.ack();
+      return;
+    }
+    const outcome = await this.#partnerHeads.take(d.from, control);
+    if (outcome.kind === "ask")
+      await this.#control(d.from, { kind: "tree-head-request", have: outcome.have });
+    else if (outcome.kind === "refused") {
+      const { problem, message } = outcome.observation;
+      this.#audit.reject(d, `TREE_HEAD_${problem}`, message);
+    }
+    d.ack();
   }
 
   /**
@@ -191,6 +303,8 @@ export class TriwatchNode {
 
   /** Sends the tracks still waiting for their batch, stops receiving and waits for pending audit writes. */
   async stop(): Promise<void> {
+    if (this.#headTimer !== undefined) clearInterval(this.#headTimer);
+    this.#headTimer = undefined;
     await this.#tracks.close();
     await this.#subscription?.unsubscribe();
     await Promise.all(this.#sending.values());
@@ -242,7 +356,7 @@ export class TriwatchNode {
     this.#audit.record("release-decision", plan.decision, item, recipient, at);
     if (!plan.ok) return plan;
     const next = plan.path[1] as string;
-    const marking = markingForParty(plan.decision, this.#partyOf.get(next) ?? "?");
+    const marking = markingForParty(plan.decision, this.#partyOf.get(next) ?? "?", item, policy);
     if (!marking) throw new Error(`the permit gives no marking for ${next}`);
     const released = sanitise(item, plan.decision);
     const release = makeRelease({
@@ -308,6 +422,7 @@ export class TriwatchNode {
   }
 
   async #receive(d: Delivery): Promise<void> {
+    if (d.headers[CONTROL_HEADER] !== undefined) return this.#receiveControl(d);
     const at = this.#deps.now();
     // Opened at once, before any await: the channel's track sequence numbers are checked in arrival order.
     const frame = await openFrame(this.#receiver, decoder.decode(d.payload), at);
@@ -375,7 +490,7 @@ export class TriwatchNode {
       return;
     }
     // The marking this hop carried must be at least the rank this route's correspondence requires here.
-    const required = markingForParty(check, this.party);
+    const required = markingForParty(check, this.party, item, policy);
     const shown = opened.entry.marking;
     const rank = (m: Marking) => rankIn(policy, m.party, m.level) ?? 0;
     if (required && (shown.party !== required.party || rank(shown) < rank(required))) {
@@ -412,7 +527,7 @@ export class TriwatchNode {
       return;
     }
     // Re-marked in the next party's terms, as this node's own decision gives them.
-    const marking = markingForParty(relay, nextParty);
+    const marking = markingForParty(relay, nextParty, item, policy);
     if (!marking) {
       this.#audit.note(d, "POLICY", `no marking for ${nextParty} on ${relay.route.join("→")}`);
       return;

@@ -5,8 +5,10 @@
 import { randomBytes } from "node:crypto";
 import { createReceiver, type LinkChannel, type Receiver } from "../envelope/index.ts";
 import type { KeyRing, NodeKeys } from "../keys/index.ts";
+import type { Item } from "../model/item.ts";
 import type { Label } from "../model/label.ts";
 import type { Channel, Marking, Permit } from "../policy/decide.ts";
+import { relToSuffix } from "../policy/marking.ts";
 import type { Policy } from "../policy/policy.ts";
 
 const CHANNEL_PREFIX: Readonly<Record<Channel, string>> = { "real-time": "R", deferred: "D" };
@@ -27,11 +29,25 @@ export function channelOfNonce(nonce: string): Channel | undefined {
   return undefined;
 }
 
-/** The marking a permit gives a party on its route (the recipient's, or an intermediate party's). */
-export function markingForParty(permit: Permit, party: string): Marking | undefined {
+/**
+ * The marking a party on a permit's route gives the item: the recipient's or an intermediate party's
+ * from the permit, or, for a hop still inside the originator's party (USFK → INDOPACOM), the
+ * originator's own grade in its own terms.
+ */
+export function markingForParty(
+  permit: Permit,
+  party: string,
+  item: Item,
+  policy: Policy,
+): Marking | undefined {
   const { route } = permit;
   if (route[route.length - 1] === party) return permit.marking;
   const index = route.indexOf(party);
+  if (index === 0) {
+    const { originator, classification } = item.label;
+    const native = policy.levels.get(originator)?.get(classification)?.native ?? classification;
+    return { party: originator, level: classification, native, banner: `${native}${relToSuffix(item)}` };
+  }
   return index >= 1 && index < route.length - 1 ? permit.relayMarkings[index - 1] : undefined;
 }
 

@@ -13,7 +13,7 @@
 import type { RegionIndex } from "../geo/regions.ts";
 import type { Subdivision } from "../model/region.ts";
 import type { WarningEstimate } from "./estimate.ts";
-import { distanceKm, ellipseSamples, type GeoPoint, offset } from "./geometry.ts";
+import { distanceKm, type ErrorSample, ellipseSamples, type GeoPoint, offset } from "./geometry.ts";
 
 /** A subdivision with the probability the path (or impact) comes within the buffer, and when. */
 export interface AreaProbability {
@@ -73,6 +73,9 @@ const TERRITORIAL_REACH_KM = 30;
 const CELL_DEG = 0.05;
 /** Half a cell's diagonal (km, at most), added to the radius so the cell's centre answers for all of it. */
 const CELL_SLACK_KM = 4;
+/** Coarse cell (degrees) that rules out open sea, and half its diagonal (km, at most, with margin). */
+const COARSE_DEG = 0.5;
+const COARSE_SLACK_KM = 45;
 
 /**
  * Subdivisions of one nation within a buffer of a point, memoised on a 0.05° grid: the proximity query
@@ -87,8 +90,25 @@ export class NearbySubdivisions {
     private readonly nation: "JPN" | "KOR",
     private readonly bufferKm: number,
   ) {}
+  private readonly coarse = new Map<number, boolean>();
   /** Subdivisions of the nation within the buffer (plus the cell slack) of p. */
   at(p: GeoPoint): { subdivision: Subdivision; distanceKm: number }[] {
+    // Open sea far from the nation (most of a long path) is answered from a coarse grid first.
+    const ci = Math.round(p.lat / COARSE_DEG);
+    const cj = Math.round(p.lon / COARSE_DEG);
+    const ck = ci * 10_000 + cj;
+    let any = this.coarse.get(ck);
+    if (any === undefined) {
+      any = this.regions
+        .subdivisionsWithinKm(
+          ci * COARSE_DEG,
+          cj * COARSE_DEG,
+          this.bufferKm + CELL_SLACK_KM + COARSE_SLACK_KM,
+        )
+        .some((d) => d.subdivision.nation === this.nation);
+      this.coarse.set(ck, any);
+    }
+    if (!any) return [];
     const i = Math.round(p.lat / CELL_DEG);
     const j = Math.round(p.lon / CELL_DEG);
     const k = i * 100_000 + j;
@@ -136,6 +156,18 @@ class AreaTally {
   }
 }
 
+/** Samples at the same offset (to the metre) merged: a degenerate ellipse (a line) costs one path per point. */
+function distinct(samples: ErrorSample[]): ErrorSample[] {
+  const byOffset = new Map<string, ErrorSample>();
+  for (const s of samples) {
+    const k = `${Math.round(s.east)},${Math.round(s.north)}`;
+    const cur = byOffset.get(k);
+    if (cur) cur.weight += s.weight;
+    else byOffset.set(k, { ...s });
+  }
+  return [...byOffset.values()];
+}
+
 /** Assesses one estimate for one nation (pure; the region index is only read). */
 export function assess(
   e: WarningEstimate,
@@ -145,7 +177,7 @@ export function assess(
 ): NationAssessment {
   // An ellipse much smaller than the path step changes nothing the step can see: its centre stands for it.
   const small = e.impact.ellipse95.semiMajorM < (o.pathStepKm * 1000) / 4;
-  const samples = small ? [{ east: 0, north: 0, weight: 1 }] : ellipseSamples(e.impact.ellipse95);
+  const samples = small ? [{ east: 0, north: 0, weight: 1 }] : distinct(ellipseSamples(e.impact.ellipse95));
   const track = withFractions(e);
   const margin = o.areaBufferKm / 100 + 0.5;
   let pImpact = 0;

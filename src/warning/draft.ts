@@ -42,6 +42,8 @@ export interface Draft {
   native: MessageText;
   english: MessageText;
   note?: string;
+  /** Based on a satellite launcher's projected path: the basis names no impact. */
+  spaceLaunch?: boolean;
 }
 
 /** A subdivision's name in the nation's language or in English (Tokyo's islands named apart). */
@@ -113,18 +115,25 @@ export function buildAlert(policy: WarningPolicy, id: string, d: Draft): Alert {
     note: `${d.note ? `${d.note} ` : ""}Basis: ${d.probabilityOf} ${round(d.probability, 3)}.`,
     kind: d.kind,
     times,
-    basis: {
-      trackId: e.trackId,
-      asOf: alertTime(e.asOfT),
-      missileClass: e.missileClass,
-      predictedImpact: { lat: pIm.lat, lon: pIm.lon, time: alertTime(e.impact.t) },
-      ellipse95: {
-        semiMajorM: Math.round(e.impact.ellipse95.semiMajorM),
-        semiMinorM: Math.round(e.impact.ellipse95.semiMinorM),
-        orientationDeg: round(Math.min(180, Math.max(0, e.impact.ellipse95.orientationDeg)), 1),
-      },
-      probabilityInArea: round(d.probability, 3),
-    },
+    basis: d.spaceLaunch
+      ? {
+          trackId: e.trackId,
+          asOf: alertTime(e.asOfT),
+          missileClass: "SLV",
+          probabilityInArea: round(d.probability, 3),
+        }
+      : {
+          trackId: e.trackId,
+          asOf: alertTime(e.asOfT),
+          missileClass: e.missileClass,
+          predictedImpact: { lat: pIm.lat, lon: pIm.lon, time: alertTime(e.impact.t) },
+          ellipse95: {
+            semiMajorM: Math.round(e.impact.ellipse95.semiMajorM),
+            semiMinorM: Math.round(e.impact.ellipse95.semiMinorM),
+            orientationDeg: round(Math.min(180, Math.max(0, e.impact.ellipse95.orientationDeg)), 1),
+          },
+          probabilityInArea: round(d.probability, 3),
+        },
     infos: [info("native", d.native), info("en", d.english)],
   });
 }

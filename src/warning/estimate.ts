@@ -32,11 +32,40 @@ export interface WarningEstimate {
   missileClass: "SRBM" | "MRBM" | "IRBM" | "ICBM";
 }
 
+/**
+ * A space launcher's track as the warning centre had it at time `t`: where the vehicle is and where it is
+ * heading. A launcher under power has no ballistic impact worth the name (its instantaneous impact point
+ * races downrange, then it reaches orbit), so the warning rules project its heading instead.
+ */
+export interface SpaceLaunchEstimate {
+  /** Track id (the basis of any warning issued from it). */
+  trackId: string;
+  /** When the estimate was available to the warning centre (Unix s). */
+  t: number;
+  /** Time of the track state it comes from (Unix s). */
+  asOfT: number;
+  /** Seconds between the track's confirmation and `t`. */
+  trackAgeS: number;
+  /** Launch time (Unix s), estimated or declared. */
+  launchT: number;
+  /** Sub-vehicle point (degrees) and height (m) at `asOfT`. */
+  position: { lat: number; lon: number; altM: number };
+  /** Ground course (degrees from true north), its 1-σ (degrees) and ground speed (m/s). */
+  courseDeg: number;
+  courseSigmaDeg: number;
+  groundSpeedMps: number;
+}
+
 /** A nation's estimates over one event, in order of `t`, and when the record ends (Unix s). */
 export interface EstimateSeries {
   estimates: readonly WarningEstimate[];
   /** Last moment covered (the run's end): lost tracks are judged up to here. */
   endT: number;
+  /**
+   * Tracks of a declared space launch (a satellite launcher), when the event is one: Japan's
+   * satellite-launch rule reads them (facts.md §4.1: J-Alert for the 2023 launches past Okinawa).
+   */
+  spaceLaunch?: readonly SpaceLaunchEstimate[];
 }
 
 /** Converts the tracking core's estimates into a warning estimate. */

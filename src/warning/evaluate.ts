@@ -21,6 +21,8 @@ export interface Evaluation {
   pathQuality: boolean;
   /** Track old and settled enough for an impact warning. */
   impactQuality: boolean;
+  /** A satellite launcher's projected path (space.ts), not a ballistic prediction. */
+  spaceLaunch?: boolean;
 }
 
 /** Runs the assessments over a series; calls `step` per evaluation, in time order. */

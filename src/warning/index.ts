@@ -1,6 +1,12 @@
 /** The warning rules core: estimate series in, national public warnings (Alerts) out. */
 export { type AreaProbability, assess, type NationAssessment } from "./assess.ts";
-export { type EstimateSeries, type WarningEstimate, warningEstimate } from "./estimate.ts";
+export {
+  type EstimateSeries,
+  type SpaceLaunchEstimate,
+  type WarningEstimate,
+  warningEstimate,
+} from "./estimate.ts";
 export { HISTORY, type HistoricalTimeline, historyFor, secondsAfterLaunch } from "./history.ts";
 export { type IssueOptions, issueWarnings } from "./issue.ts";
 export { defaultPolicy, JapanWarningPolicy, KoreaWarningPolicy, WarningPolicy } from "./policy.ts";
+export { alongGreatCircle, projectedPath, spaceLaunchEvaluations } from "./space.ts";

@@ -16,6 +16,8 @@
  *   past) with `overflightProbability`, and the impact is not on Japan.
  * - After the predicted impact time: impact (落下推定) when on Japan, else impact outside territorial
  *   waters (領海外落下), for a warning still active and not already closed by 通過.
+ * - Satellite launches (series.spaceLaunch, see `spaceStep` below and space.ts): the launch message for the
+ *   prefectures under the launcher's projected path, then 通過 or the lifting of the call.
  */
 import type { RegionIndex } from "../geo/regions.ts";
 import type { Alert, AlertReference } from "../model/alert.ts";
@@ -23,8 +25,10 @@ import type { AreaProbability } from "./assess.ts";
 import { AlertSequence, type Draft, subdivisionName } from "./draft.ts";
 import type { EstimateSeries } from "./estimate.ts";
 import { type Evaluation, evaluateSeries } from "./evaluate.ts";
+import { distanceKm } from "./geometry.ts";
 import type { JapanWarningPolicy } from "./policy.ts";
 import { seaAt } from "./seas.ts";
+import { spaceLaunchEvaluations } from "./space.ts";
 import {
   cancellationText,
   impactText,
@@ -39,6 +43,8 @@ const JP_BOX = { south: 19.5, north: 47, west: 121.5, east: 155 };
 const inJapanBox = (p: { lat: number; lon: number }): boolean =>
   p.lat >= JP_BOX.south && p.lat <= JP_BOX.north && p.lon >= JP_BOX.west && p.lon <= JP_BOX.east;
 
+/** Longest step (km) between a launcher's successive sub-points still taken as its flight. */
+const MAX_SEGMENT_KM = 300;
 const key = (a: AreaProbability): string => `${a.subdivision.code}-${a.subdivision.area ?? ""}`;
 const names = (as: readonly AreaProbability[], lang: "native" | "en"): string =>
   as.map((a) => subdivisionName(a.subdivision, lang)).join(lang === "en" ? ", " : "、");
@@ -57,6 +63,13 @@ export function japanWarnings(
   let impactRun = 0;
   let lowRun = 0;
   let impactWarned = false;
+  // The satellite-launch rule's state (space.ts): its own confirmation run, its alerts, the predicted
+  // crossing of Japan's land or territorial sea, and its last evaluation.
+  let spaceRun = 0;
+  const spaceIds = new Set<string>();
+  let overflown: { firstT: number; lastT: number } | null = null;
+  let lastSpace: Evaluation | undefined;
+  const ballisticActive = (): boolean => seq.active.some((x) => !spaceIds.has(x.id));
   const emit = (d: Omit<Draft, "native" | "english">, text: JapaneseMessage): Alert =>
     seq.emit(d, text.ja, text.en);
   const refs = (): AlertReference[] => seq.refs();
@@ -115,13 +128,17 @@ export function japanWarnings(
 
   const step = (ev: Evaluation): void => {
     if (closed) return;
+    if (ev.spaceLaunch) {
+      spaceStep(ev);
+      return;
+    }
     const { estimate: e, assessment: a, t } = ev;
     pathRun = ev.pathQuality && a.pPath >= policy.pathProbability ? pathRun + 1 : 0;
     impactRun =
       ev.impactQuality && a.pImpact >= policy.impactProbability && e.impact.t > t ? impactRun + 1 : 0;
     lowRun = a.pPath < policy.cancelProbability ? lowRun + 1 : 0;
 
-    if (seq.active.length > 0) {
+    if (ballisticActive()) {
       if (t >= e.impact.t) {
         close(ev);
         return;
@@ -147,6 +164,7 @@ export function japanWarnings(
           cancellationText(),
         );
         seq.reset();
+        spaceIds.clear();
         impactWarned = false;
         return;
       }
@@ -201,11 +219,135 @@ export function japanWarnings(
     }
   };
 
-  const last = evaluateSeries(series, regions, policy, step);
+  /**
+   * Where the launcher actually went between two evaluations: the segment between its sub-points,
+   * stepped at `pathStepKm`, checked against Japan's land and territorial sea. A jump longer than
+   * `MAX_SEGMENT_KM` (another object's track) is not a flight segment and is skipped.
+   */
+  const overflight = (
+    from: { lat: number; lon: number },
+    to: { lat: number; lon: number },
+    t0: number,
+    t1: number,
+    sofar: { firstT: number; lastT: number } | null,
+  ): { firstT: number; lastT: number } | null => {
+    const km = distanceKm(from, to);
+    if (km > MAX_SEGMENT_KM) return sofar;
+    const steps = Math.max(1, Math.ceil(km / policy.pathStepKm));
+    let out = sofar;
+    for (let k = 0; k <= steps; k++) {
+      const u = k / steps;
+      const lat = from.lat + u * (to.lat - from.lat);
+      const lon = from.lon + u * (to.lon - from.lon);
+      const r = regions.regionAt(lat, lon).regions[0];
+      if (r && (r.kind === "land" || r.kind === "territorial-sea") && r.nation === "JPN") {
+        const tt = t0 + u * (t1 - t0);
+        out = out ? { firstT: out.firstT, lastT: tt } : { firstT: tt, lastT: tt };
+      }
+    }
+    return out;
+  };
+
+  /** Closes a satellite-launch warning: 通過 if the launcher crossed Japan, else the call is lifted. */
+  const closeSpace = (ev: Evaluation, why: string): void => {
+    const base = { references: refs(), t: ev.t, estimate: ev.estimate, spaceLaunch: true };
+    const subdivisions = issuedAreas().map((x) => x.subdivision);
+    const at = ev.estimate.groundTrack[0] ?? ev.estimate.impact;
+    if (overflown) {
+      emit(
+        {
+          ...base,
+          kind: { system: "j-alert", type: "overflight" },
+          msgType: "update",
+          probability: ev.assessment.pPath,
+          probabilityOf: "launcher's path over Japan's land or territorial sea",
+          subdivisions,
+          onsetT: overflown.lastT,
+        },
+        overflightText(overflown.lastT, seaAt(at.lat, at.lon)),
+      );
+    } else {
+      emit(
+        {
+          ...base,
+          kind: { system: "j-alert", type: "cancellation" },
+          msgType: "cancel",
+          probability: ev.assessment.pPath,
+          probabilityOf: "launcher's path over Japan's land or territorial sea",
+          subdivisions,
+          note: why,
+        },
+        cancellationText(),
+      );
+    }
+    closed = true;
+  };
+
+  /**
+   * The satellite-launch rule (facts.md §4.1: J-Alert for Okinawa on 2023-05-31 and 2023-11-21, the
+   * launch template): the launcher's projected path passes over Japan with `pathProbability` on
+   * `confirmEvaluations` evaluations in a row → the launch message (template 1) for the prefectures
+   * within `areaBufferKm` of the path ahead; later prefectures get an update. Once the launcher has gone
+   * past every named prefecture: 通過 (template 4) if its tracked sub-points crossed Japan's land or
+   * territorial sea, else
+   * the call to shelter is lifted (the 2023-05-31 wording). A launcher lost with the warning still on
+   * (2023-05-31: lost over the Yellow Sea) is lifted at the end of the record.
+   */
+  const spaceStep = (ev: Evaluation): void => {
+    const { estimate: e, assessment: a, t } = ev;
+    const from = lastSpace?.estimate.groundTrack[0];
+    const to = e.groundTrack[0];
+    if (from && to && lastSpace) overflown = overflight(from, to, lastSpace.t, t, overflown);
+    lastSpace = ev;
+    spaceRun = ev.pathQuality && a.pPath >= policy.pathProbability ? spaceRun + 1 : 0;
+    if (spaceIds.size > 0) {
+      const ahead = a.pathAreas.some((x) => issued.has(key(x)) && x.lastT >= t);
+      if (!ahead) {
+        closeSpace(ev, "The launcher has gone past the prefectures warned.");
+        return;
+      }
+    }
+    if (spaceRun < policy.confirmEvaluations) return;
+    const targets = a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t);
+    const fresh = targets.filter((x) => !issued.has(key(x)));
+    if (fresh.length === 0) return;
+    for (const x of targets) issued.set(key(x), x);
+    const alert = emit(
+      {
+        kind: { system: "j-alert", type: "launch" },
+        msgType: seq.active.length > 0 ? "update" : "alert",
+        references: refs(),
+        t,
+        estimate: e,
+        probability: a.pPath,
+        probabilityOf: "launcher's path over Japan's land or territorial sea",
+        subdivisions: targets.map((x) => x.subdivision),
+        ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
+        drawn: { shape: "path", estimate: e, halfWidthKm: policy.areaBufferKm, inBox: inJapanBox },
+        spaceLaunch: true,
+      },
+      launchText(),
+    );
+    seq.active.push(alert);
+    spaceIds.add(alert.id);
+  };
+
+  const evaluations: Evaluation[] = [];
+  const last = evaluateSeries(series, regions, policy, (ev) => evaluations.push(ev));
+  const merged = [...evaluations, ...spaceLaunchEvaluations(series, regions, policy)].sort(
+    (x, y) => x.t - y.t,
+  );
+  for (const ev of merged) step(ev);
   // The record ended (tracks lost or deleted near the ground): judge once more at the predicted impact.
-  if (last && !closed && seq.active.length > 0) {
+  if (last && !closed && ballisticActive()) {
     const t = Math.max(series.endT, last.estimate.impact.t);
     close({ ...last, t });
   }
+  // A launcher lost with its warning on: lift the call at the end of the record.
+  if (lastSpace && !closed && spaceIds.size > 0 && seq.active.length > 0)
+    closeSpace(
+      { ...lastSpace, t: Math.max(series.endT, lastSpace.t) },
+      "The launcher is no longer tracked towards Japan.",
+    );
   return out;
 }

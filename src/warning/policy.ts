@@ -51,6 +51,18 @@ export const JapanWarningPolicy = z.strictObject({
   ...common,
   /** Path probability at which a finished passage is announced as an overflight (通過). */
   overflightProbability: probability.default(0.5),
+  /**
+   * Satellite launches (facts.md §4.1: J-Alert for Okinawa on 2023-05-31 and 2023-11-21): the launcher's
+   * heading is projected this far (km) along the great circle from its current position. Engineering
+   * choice, not an official value: Sohae to the gap between Okinawa and Miyako is about 1,600 km, so
+   * 3,000 km covers Japan's south-western islands with margin for a southward launch.
+   */
+  spaceLaunchPathKm: z.number().positive().default(3000),
+  /**
+   * Floor (degrees, 1-σ) of the launcher's course error: a track in powered flight lags the accelerating
+   * vehicle, and a launcher may turn (dog-leg); 2° is about 50 km across at 1,600 km.
+   */
+  spaceLaunchCourseSigmaDeg: z.number().min(0).default(2),
   /** Sender address written on the alerts (illustrative). */
   sender: z.string().default("jalert.triwatch.example"),
   /** Issuing authority. */

@@ -11,7 +11,7 @@ import type { WarningEstimate } from "./estimate.ts";
 import { historyFor, secondsAfterLaunch } from "./history.ts";
 import { issueWarnings } from "./issue.ts";
 import { defaultPolicy } from "./policy.ts";
-import { crafted, T0 } from "./series.fixture.ts";
+import { crafted, craftedLauncher } from "./series.fixture.ts";
 
 let regions: RegionIndex;
 const all: Alert[] = [];
@@ -146,6 +146,74 @@ describe("Japan", () => {
     expect(on.impactAreas[0]?.subdivision.nameNative).toBe("青森県");
     expect(off.pImpact).toBe(0);
     expect(off.pPath).toBe(0);
+  });
+});
+
+describe("Japan: satellite launches", () => {
+  const launcherRun = (spaceLaunch: ReturnType<typeof craftedLauncher>[]): Alert[] => {
+    const endT = Math.max(...spaceLaunch.map((e) => e.t));
+    const alerts = issueWarnings({ estimates: [], endT, spaceLaunch }, regions, defaultPolicy("JPN"));
+    all.push(...alerts);
+    return alerts;
+  };
+  const everyTen = (from: number, to: number): number[] =>
+    Array.from({ length: Math.floor((to - from) / 10) + 1 }, (_, i) => from + i * 10);
+
+  it("2023-11-21 pattern: a launcher heading between Okinawa and Miyako warns Okinawa with the launch template, then lifts the call once past", () => {
+    // Southward from Sohae through the gap between Okinawa (Kumejima) and Miyako (facts.md §5.1 #14),
+    // some 80 km from the nearest island on either side.
+    const es = everyTen(150, 800).map((s) =>
+      craftedLauncher({ s, launch: SOHAE, towards: { lat: 25.3, lon: 126.1 } }),
+    );
+    const alerts = launcherRun(es);
+    expect(kinds(alerts)).toEqual(["launch", "cancellation"]);
+    expect(areaNames(alerts[0])).toEqual(["沖縄県"]);
+    expect(alerts[0]?.infos[0]?.description).toBe(
+      "ミサイル発射。ミサイル発射。北朝鮮からミサイルが発射されたものとみられます。",
+    );
+    expect(alerts[0]?.infos[0]?.instruction).toBe("建物の中、又は地下に避難して下さい。");
+    expect(alerts[0]?.basis).toMatchObject({ missileClass: "SLV" });
+    expect(alerts[0]?.basis?.predictedImpact).toBeUndefined();
+    // Issued within seconds of the track being old enough: +160 s and +170 s confirm it.
+    expect(Date.parse(alerts[0]?.sent ?? "") / 1000).toBeLessThanOrEqual(es[0]!.t + 30);
+    expect(alerts[1]?.msgType).toBe("cancel");
+    expect(alerts[1]?.references.map((r) => r.id)).toEqual([alerts[0]?.id]);
+    expect(alerts[1]?.infos[0]?.description).toBe(
+      "先程のミサイルは、我が国には飛来しないものとみられます。避難の呼びかけを解除します。",
+    );
+    // Lifted after the launcher has passed Okinawa's latitude (about 1,500 km down range), not before.
+    const liftedAt = Date.parse(alerts[1]?.sent ?? "") / 1000;
+    const past = es.find((e) => e.position.lat < 26.0);
+    expect(past).toBeDefined();
+    expect(liftedAt).toBeGreaterThanOrEqual((past as (typeof es)[number]).t - 60);
+  });
+
+  it("a launcher whose path crosses Okinawa Island gets 通過 after it has passed", () => {
+    const es = everyTen(150, 900).map((s) =>
+      craftedLauncher({ s, launch: SOHAE, towards: { lat: 24.0, lon: 129.3 } }),
+    );
+    const alerts = launcherRun(es);
+    expect(kinds(alerts)).toEqual(["launch", "overflight"]);
+    expect(areaNames(alerts[0])).toContain("沖縄県");
+    expect(alerts[1]?.infos[0]?.description).toMatch(
+      /先程のミサイルは、\d+時\d+分頃、太平洋へ通過したものとみられます/,
+    );
+  });
+
+  it("2023-05-31 pattern: a launcher lost over the Yellow Sea with the warning on is lifted at the end of the record", () => {
+    const es = everyTen(150, 300).map((s) =>
+      craftedLauncher({ s, launch: SOHAE, towards: { lat: 25.6, lon: 126.6 } }),
+    );
+    const alerts = launcherRun(es);
+    expect(kinds(alerts)).toEqual(["launch", "cancellation"]);
+    expect(alerts[1]?.note).toContain("no longer tracked");
+  });
+
+  it("a launcher heading south-west, away from Japan, warns nobody", () => {
+    const es = everyTen(150, 600).map((s) =>
+      craftedLauncher({ s, launch: SOHAE, towards: { lat: 25.0, lon: 119.0 } }),
+    );
+    expect(launcherRun(es)).toEqual([]);
   });
 });
 

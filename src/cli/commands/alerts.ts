@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { z } from "zod";
 import { alertToCap } from "../../codecs/cap/index.ts";
 import { loadRegionIndex } from "../../config/geodata.ts";
+import { ecefToGeodetic, enuBasis, type Vec3 } from "../../geo/earth.ts";
 import type { RegionIndex } from "../../geo/regions.ts";
 import type { Alert } from "../../model/alert.ts";
 import type { Scenario } from "../../model/scenario.ts";
@@ -28,6 +29,7 @@ import {
   type EstimateSeries,
   historyFor,
   issueWarnings,
+  type SpaceLaunchEstimate,
   secondsAfterLaunch,
   type WarningEstimate,
   warningEstimate,
@@ -35,6 +37,79 @@ import {
 
 /** Nations that issue public warnings, and their systems. */
 export const WARNING_NATIONS = ["JPN", "KOR"] as const;
+
+/** Sub-point, ground course with its 1-σ, and ground speed of a track state (ECEF position-velocity). */
+function headingOf(state: TrackState): {
+  position: SpaceLaunchEstimate["position"];
+  courseDeg: number;
+  courseSigmaDeg: number;
+  groundSpeedMps: number;
+  climbMps: number;
+} {
+  const x = state.x;
+  const g = ecefToGeodetic([x[0] as number, x[1] as number, x[2] as number]);
+  const [east, north, up] = enuBasis(g);
+  const v: Vec3 = [x[3] as number, x[4] as number, x[5] as number];
+  const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  const ve = dot(east, v);
+  const vn = dot(north, v);
+  const speed = Math.hypot(ve, vn);
+  // Cross-track unit vector (ECEF) and its variance from the velocity block of P.
+  const c: Vec3 = [0, 1, 2].map(
+    (i) => ((east[i] as number) * vn - (north[i] as number) * ve) / (speed || 1),
+  ) as Vec3;
+  let varCross = 0;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      varCross += (c[i] as number) * (state.P[(3 + i) * state.dim + 3 + j] as number) * (c[j] as number);
+  return {
+    position: { lat: g.latDeg, lon: g.lonDeg, altM: g.heightM },
+    courseDeg: ((Math.atan2(ve, vn) * 180) / Math.PI + 360) % 360,
+    courseSigmaDeg: (Math.atan2(Math.sqrt(Math.max(0, varCross)), speed) * 180) / Math.PI,
+    groundSpeedMps: speed,
+    climbMps: dot(up, v),
+  };
+}
+
+/**
+ * A nation's space-launch estimates (a declared satellite launch): every confirmed track, every `stepS`
+ * seconds of arrival time, while it climbs (a spent stage falling back is the ballistic rules' business).
+ * The tracker cannot tell a launcher from a missile in boost; that the event is a satellite launch is
+ * the caller's input (the scenario's launch kind, standing in for what a warning centre knows beforehand).
+ */
+export function spaceLaunchSeries(nt: NationTracking, launchT: number, stepS = 10): SpaceLaunchEstimate[] {
+  const latency = new Map(nt.sensors.map((s) => [s.id, s.latencyS]));
+  const availableAt = (s: TrackState): number =>
+    s.t + ("sensorId" in s.provenance ? (latency.get(s.provenance.sensorId) ?? 0) : 0);
+  const out: SpaceLaunchEstimate[] = [];
+  for (const track of nt.tracker.tracks()) {
+    if (track.confirmedT === undefined || track.states.length === 0) continue;
+    const confirmedT = nt.events.get(track.id)?.confirmedArrivalT ?? track.confirmedT;
+    const deletedT = nt.events.get(track.id)?.deletedT ?? Number.POSITIVE_INFINITY;
+    const lastAt = availableAt(track.states[track.states.length - 1] as TrackState);
+    let k = -1;
+    for (let t = Math.ceil(confirmedT / stepS) * stepS; t <= Math.min(lastAt, deletedT) + stepS; t += stepS) {
+      while (k + 1 < track.states.length && availableAt(track.states[k + 1] as TrackState) <= t) k++;
+      if (k < 0) continue;
+      const state = track.states[k] as TrackState;
+      if (state.t < track.confirmedT || t - state.t > stepS * 3) continue;
+      const h = headingOf(state);
+      if (h.climbMps <= 0) continue;
+      out.push({
+        trackId: track.id,
+        t,
+        asOfT: state.t,
+        trackAgeS: Math.max(0, t - confirmedT),
+        launchT,
+        position: h.position,
+        courseDeg: h.courseDeg,
+        courseSigmaDeg: h.courseSigmaDeg,
+        groundSpeedMps: h.groundSpeedMps,
+      });
+    }
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
 
 /** A nation's estimate series from its tracker. */
 export function estimateSeries(nt: NationTracking, stepS = 10): EstimateSeries {
@@ -110,10 +185,19 @@ export function scenarioWarnings(
   const tracked = trackScenario(flown.value, nations.value, options.seed, options.tracker);
   const regions = options.regions ?? loadRegionIndex();
   const launchT = Math.min(...scenario.launches.map((l) => Date.parse(l.launchTime) / 1000));
+  const spaceLaunch = scenario.launches.some((l) => l.kind === "satellite");
   const value: NationWarnings[] = [];
   for (const nation of WARNING_NATIONS) {
     const nt = tracked.find((n) => n.nation === nation);
-    const alerts = nt ? issueWarnings(estimateSeries(nt), regions, defaultPolicy(nation)) : [];
+    const series = nt ? estimateSeries(nt) : undefined;
+    const alerts =
+      nt && series
+        ? issueWarnings(
+            spaceLaunch ? { ...series, spaceLaunch: spaceLaunchSeries(nt, launchT) } : series,
+            regions,
+            defaultPolicy(nation),
+          )
+        : [];
     const warnings = alerts.map(
       (a): WarningRow => ({
         id: a.id,

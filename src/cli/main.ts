@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../config/files.ts";
 import { registerAgreements } from "./commands/agreements.ts";
+import { registerAudit } from "./commands/audit.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerPolicy } from "./commands/policy.ts";
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerTrack(program, io);
   registerScenario(program, io);
   registerKeys(program, io);
+  registerAudit(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const sub of cmd.commands)

@@ -41,6 +41,14 @@ export interface FakeTimeNetwork {
   close(): Promise<void>;
 }
 
+/** Stores and keys to use instead of the defaults (in-memory PGlite, fresh keys). */
+export interface NetworkParts {
+  /** A migrated store for a node (the caller closes it), or undefined for the default. */
+  storeFor?: (id: string) => Store | undefined;
+  /** Keys for every node (for keys read from files). */
+  keys?: ReadonlyMap<string, NodeKeys>;
+}
+
 /**
  * Starts the network at epoch ms `start`. `wrapStore` may wrap a node's store (to inject a failure);
  * `options` are the transport's (latency, loss, ack wait).
@@ -49,13 +57,16 @@ export async function fakeTimeNetwork(
   start: number,
   options: Partial<Omit<InProcessTransportOptions, "topology" | "scheduler">> = {},
   wrapStore: (id: string, store: Store) => Store = (_id, s) => s,
+  parts: NetworkParts = {},
 ): Promise<FakeTimeNetwork> {
   const { topology, policy } = project();
   const scheduler = new ManualScheduler();
   const transport = new InProcessTransport({ topology, scheduler, ...options });
   const template = await cachedPgliteTemplate({ migrated: true });
   const now = () => start + scheduler.now();
-  const keys = new Map<string, NodeKeys>(topology.nodes.map((n) => [n.id, generateNodeKeys(n.id)]));
+  const keys = new Map<string, NodeKeys>(
+    topology.nodes.map((n) => [n.id, parts.keys?.get(n.id) ?? generateNodeKeys(n.id)]),
+  );
   const bundles = keyRingFromBundles([...keys.values()].map(publicBundle));
   if (!bundles.ok) throw new Error(bundles.message);
   const ring = bundles.ring;
@@ -63,10 +74,14 @@ export async function fakeTimeNetwork(
   const stores = new Map<string, Store>();
   const raw: PgliteStore[] = [];
   for (const spec of topology.nodes) {
-    const pglite = new PgliteStore({ template });
-    await pglite.migrate();
-    raw.push(pglite);
-    const store = wrapStore(spec.id, pglite);
+    let base = parts.storeFor?.(spec.id);
+    if (!base) {
+      const pglite = new PgliteStore({ template });
+      await pglite.migrate();
+      raw.push(pglite);
+      base = pglite;
+    }
+    const store = wrapStore(spec.id, base);
     stores.set(spec.id, store);
     const endpoint = await transport.connect(spec.id);
     const n = new TriwatchNode({

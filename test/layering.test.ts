@@ -20,6 +20,8 @@ const LAYER: Record<string, number> = {
   keys: 2,
   sim: 4,
   node: 4,
+  /** Drives the runtime (nodes, simulation) together; below the surfaces. */
+  exercise: 4.5,
   server: 5,
   cli: 5,
 };

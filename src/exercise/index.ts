@@ -1,0 +1,12 @@
+/** Exercises: a scenario replayed through the whole topology, as a COP timeline. */
+export { loadScenario, loadSensors, loadTrackLabels, scenarioIds } from "./inputs.ts";
+export { type FusedObject, FusedPicture, type HeldReport } from "./picture.ts";
+export {
+  type Exercise,
+  type ExerciseOptions,
+  type ExerciseProgress,
+  type ExerciseTruth,
+  runExercise,
+  WARNING_NODES,
+} from "./run.ts";
+export { VARIANTS, type Variant, variantById } from "./variants.ts";

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signTreeHead, toBase64, verifyHeadConsistency } from "../src/audit/index.ts";
 import type { NodeKeys } from "../src/keys/index.ts";
 import { isoUtc } from "../src/model/time.ts";
-import { CONTROL_HEADER, headOfRecord } from "../src/node/heads.ts";
+import { CONTROL_HEADER } from "../src/node/control.ts";
+import { headOfRecord } from "../src/node/heads.ts";
 import { type FakeTimeNetwork, fakeTimeNetwork } from "./helpers/network.ts";
 import { shiftDays, t, trackExample } from "./helpers/policy.ts";
 

@@ -46,6 +46,8 @@ export class NodeAudit {
     readonly partyOf: ReadonlyMap<string, string>,
     readonly store: Store,
     readonly now: () => number,
+    /** Told of every refusal as it is noted. */
+    readonly onRejection?: (r: { id: string; from: string; why: Rejection; detail: string }) => void,
   ) {}
 
   /** Waits until every record so far is in the store. */
@@ -122,7 +124,9 @@ export class NodeAudit {
 
   /** Notes a refusal whose audit record was already written. */
   note(d: Delivery, why: Rejection, detail: string): void {
-    this.rejections.push({ id: d.id, from: d.from, why, detail });
+    const r = { id: d.id, from: d.from, why, detail };
+    this.rejections.push(r);
+    this.onRejection?.(r);
   }
 
   /** Refuses a delivery and audits it; without a readable item the record names the delivery instead. */

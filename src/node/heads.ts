@@ -5,10 +5,8 @@
  * time reversal) and stores what it accepted, and any signed evidence of misbehaviour. A partner whose
  * last head is not the one the proof starts from (a restart, a lost message) asks for a head with a proof
  * from the size it holds. Heads are signed by the log's own key, so they need no link channel: they
- * travel as report-class control messages (durable, redelivered), marked by the `Triwatch-Control`
- * header.
+ * travel as report-class control messages (`control.ts`).
  */
-import { z } from "zod";
 import {
   fromBase64,
   type Misbehaviour,
@@ -21,29 +19,10 @@ import type { KeyRing } from "../keys/index.ts";
 import type { TreeHeadRecord } from "../model/store-records.ts";
 import { isoUtc } from "../model/time.ts";
 import type { Store } from "../ports.ts";
+import type { Control } from "./control.ts";
 
-/** The header that marks a control message (its value names the kind). */
-export const CONTROL_HEADER = "Triwatch-Control";
-
-const Base64Hash = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes");
-
-/** A control message between link partners, parsed at the edge. */
-export const TreeHeadControl = z.discriminatedUnion("kind", [
-  z.strictObject({
-    kind: z.literal("tree-head"),
-    /** The signed head (checked by the PartnerView). */
-    head: z.unknown(),
-    /** The size the consistency proof starts from (0: none). */
-    proofFrom: z.number().int().nonnegative(),
-    proof: z.array(Base64Hash).max(64),
-  }),
-  z.strictObject({
-    kind: z.literal("tree-head-request"),
-    /** The size of the largest head the asker holds (0: none). */
-    have: z.number().int().nonnegative(),
-  }),
-]);
-export type TreeHeadControl = z.infer<typeof TreeHeadControl>;
+/** The tree-head messages of the control vocabulary. */
+export type TreeHeadControl = Extract<Control, { kind: "tree-head" | "tree-head-request" }>;
 
 /** A signed head as the store keeps it (bytes and epoch milliseconds). */
 export function headRecord(head: SignedTreeHead): TreeHeadRecord {

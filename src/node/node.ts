@@ -47,7 +47,8 @@ import { sanitise } from "../policy/sanitise.ts";
 import type { Delivery, Store, TrafficClass, TransportEndpoint, TransportSubscription } from "../ports.ts";
 import { NodeAudit } from "./audit.ts";
 import { type SignedTrack, TrackBatcher } from "./batcher.ts";
-import { CONTROL_HEADER, headRecord, PartnerHeads, TreeHeadControl } from "./heads.ts";
+import { CONTROL_HEADER, Control } from "./control.ts";
+import { headRecord, PartnerHeads } from "./heads.ts";
 import { partiesOf, planRelease, type ReleasePlan } from "./routing.ts";
 import {
   channelNonce,
@@ -69,6 +70,14 @@ export interface PictureEntry {
 
 export type { Rejection } from "./audit.ts";
 
+import type { Rejection } from "./audit.ts";
+
+/** Something that happened at a node, for whoever runs it (a log, a process's output, a test). */
+export type NodeEvent =
+  | { kind: "received"; item: Item; from: string; origin: string; at: number; stale: boolean }
+  | { kind: "rejected"; id: string; from: string; why: Rejection; detail: string }
+  | { kind: "link-up"; peer: string };
+
 /** What a node needs; the transport endpoint and store are ports, the clock is injected. */
 export interface NodeDeps {
   spec: NodeSpec;
@@ -87,6 +96,8 @@ export interface NodeDeps {
   batchWindowMs?: number;
   /** Every how often the node signs its tree head and sends it to its link partners (default: never; call `publishTreeHead`). */
   treeHeadIntervalMs?: number;
+  /** Told of every receipt, refusal and link established. */
+  observer?: (event: NodeEvent) => void;
 }
 
 /** Where a track goes once its batch is signed. */
@@ -132,13 +143,18 @@ export class TriwatchNode {
   /** Per partner, the tree size of the last head sent to it. */
   readonly #headSent = new Map<string, number>();
   #headTimer: ReturnType<typeof setInterval> | undefined;
+  /** Partners whose link channel is established (by either end of the handshake). */
+  readonly #linked = new Set<string>();
+  #linkTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(deps: NodeDeps) {
     this.#deps = deps;
     this.id = deps.spec.id;
     this.party = deps.spec.party;
     this.#partyOf = new Map(deps.topology.nodes.map((n) => [n.id, n.party]));
-    this.#audit = new NodeAudit(this.id, this.party, this.#partyOf, deps.store, deps.now);
+    this.#audit = new NodeAudit(this.id, this.party, this.#partyOf, deps.store, deps.now, (r) =>
+      deps.observer?.({ kind: "rejected", ...r }),
+    );
     this.#receiver = nodeReceiver({
       keys: deps.keys,
       ring: deps.ring,
@@ -199,7 +215,7 @@ export class TriwatchNode {
         if (!only && from === head.treeSize && this.#headSent.has(p)) return;
         const proof =
           from > 0 && from < head.treeSize ? log.consistencyProof(from, head.treeSize).map(toBase64) : [];
-        const control: TreeHeadControl = { kind: "tree-head", head, proofFrom: from, proof };
+        const control: Control = { kind: "tree-head", head, proofFrom: from, proof };
         await this.#control(p, control).then(
           () => this.#headSent.set(p, head.treeSize),
           () => {}, // a partner not linked in the transport: nothing to send it
@@ -225,7 +241,7 @@ export class TriwatchNode {
     return this.#partnerHeads.misbehaviour();
   }
 
-  #control(to: string, control: TreeHeadControl): Promise<void> {
+  #control(to: string, control: Control): Promise<void> {
     return this.#deps.endpoint.send(to, {
       id: `${this.id}:c${++this.#sequence}`,
       class: "report",
@@ -236,9 +252,9 @@ export class TriwatchNode {
 
   /** A control message from a partner: a tree head to check and keep, or a request for ours. */
   async #receiveControl(d: Delivery): Promise<void> {
-    let control: TreeHeadControl;
+    let control: Control;
     try {
-      const parsed = TreeHeadControl.safeParse(JSON.parse(decoder.decode(d.payload)));
+      const parsed = Control.safeParse(JSON.parse(decoder.decode(d.payload)));
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "invalid");
       control = parsed.data;
     } catch (e) {
@@ -248,6 +264,11 @@ export class TriwatchNode {
     }
     if (control.kind === "tree-head-request") {
       await this.#publishTreeHead({ partner: d.from, from: control.have });
+      d.ack();
+      return;
+    }
+    if (control.kind === "link-hello" || control.kind === "link-reply" || control.kind === "link-request") {
+      await this.#linkControl(d, control);
       d.ack();
       return;
     }
@@ -305,6 +326,8 @@ export class TriwatchNode {
   async stop(): Promise<void> {
     if (this.#headTimer !== undefined) clearInterval(this.#headTimer);
     this.#headTimer = undefined;
+    if (this.#linkTimer !== undefined) clearInterval(this.#linkTimer);
+    this.#linkTimer = undefined;
     await this.#tracks.close();
     await this.#subscription?.unsubscribe();
     await Promise.all(this.#sending.values());
@@ -316,6 +339,78 @@ export class TriwatchNode {
     await this.#audit.settled();
   }
 
+  /**
+   * Establishes the link channels over the transport (a deployment's way; in one process `linkNodes`
+   * hands the messages across directly). To each link partner whose id sorts after this node's it sends
+   * the signed hello, again every `retryMs` until the reply completes the handshake (the partner may not
+   * be running yet, and a hello older than the skew limit is refused as stale); the other partners are
+   * asked to start one. Returns at once: `linkedPartners` and the observer's `link-up` events tell when
+   * each link is up.
+   */
+  connectLinks(retryMs = 1000): void {
+    const hello = (p: string) => {
+      this.#watch(this.openLink(p).then((h) => this.#control(p, { kind: "link-hello", hello: h }))).catch(
+        () => {},
+      );
+    };
+    const round = () => {
+      for (const p of this.#partners) if (this.id < p && !this.#linked.has(p)) hello(p);
+    };
+    for (const p of this.#partners) {
+      if (this.id > p) this.#watch(this.#control(p, { kind: "link-request" })).catch(() => {});
+    }
+    round();
+    if (this.#linkTimer !== undefined) clearInterval(this.#linkTimer);
+    this.#linkTimer = setInterval(round, retryMs);
+    this.#linkTimer.unref?.();
+  }
+
+  /** Partners with an established link channel. */
+  get linkedPartners(): ReadonlySet<string> {
+    return this.#linked;
+  }
+
+  /** The link partners of this node in the topology. */
+  get partners(): readonly string[] {
+    return this.#partners;
+  }
+
+  #linkUp(peer: string): void {
+    this.#linked.add(peer);
+    this.#deps.observer?.({ kind: "link-up", peer });
+  }
+
+  /** A handshake message from a partner: answer a hello, finish with a reply, or start one on request. */
+  async #linkControl(d: Delivery, control: Extract<Control, { kind: `link-${string}` }>): Promise<void> {
+    if (control.kind === "link-request") {
+      if (this.id < d.from && this.#partners.includes(d.from)) {
+        this.#linked.delete(d.from);
+        const hello = await this.openLink(d.from);
+        await this.#control(d.from, { kind: "link-hello", hello });
+      }
+      return;
+    }
+    if (control.kind === "link-hello") {
+      let reply: string;
+      try {
+        reply = await this.acceptLink(control.hello, d.from);
+      } catch (e) {
+        this.#audit.reject(d, "MALFORMED", (e as Error).message);
+        return;
+      }
+      await this.#control(d.from, { kind: "link-reply", reply });
+      this.#linkUp(d.from);
+      return;
+    }
+    if (!this.#pending.has(d.from)) return; // a reply to a handshake already finished
+    try {
+      await this.completeLink(d.from, control.reply);
+      this.#linkUp(d.from);
+    } catch {
+      // A reply to an earlier hello than the one waiting: the reply to the latest will follow.
+    }
+  }
+
   /** Starts the link handshake with neighbour `peer`: the signed hello to hand it. */
   async openLink(peer: string): Promise<string> {
     const { hello, pending } = await startHandshake(this.#deps.keys, peer, this.#deps.now());
@@ -323,11 +418,17 @@ export class TriwatchNode {
     return hello;
   }
 
-  /** Answers a neighbour's hello: the channel is in place here, and the reply is to hand back. */
-  async acceptLink(hello: string): Promise<string> {
+  /**
+   * Answers a neighbour's hello: the channel is in place here, and the reply is to hand back. With
+   * `from`, the hello must come from that node (the transport's sender).
+   */
+  async acceptLink(hello: string, from?: string): Promise<string> {
     const { keys, ring, now } = this.#deps;
     const answered = await answerHandshake(keys, ring, hello, now(), ENVELOPE_LIMITS);
     if (!answered.ok) throw new Error(`handshake ${answered.reason}: ${answered.detail}`);
+    if (from !== undefined && answered.channel.peer !== from) {
+      throw new Error(`handshake from ${answered.channel.peer} arrived from ${from}`);
+    }
     this.#channels.set(answered.channel.peer, answered.channel);
     return answered.reply;
   }
@@ -550,6 +651,7 @@ export class TriwatchNode {
       this.picture.set(key, { item, from: d.from, receivedAt: at, stale });
       await this.#deps.store.putItem(item, { storedAt: at, origin: "partner", sender: d.from });
       this.#audit.receipt(item, parties, at);
+      this.#deps.observer?.({ kind: "received", item, from: d.from, origin: opened.originator, at, stale });
       return;
     }
     // Exactly once: the inbox key is the release (originator and nonce), whichever envelope carried it.
@@ -574,5 +676,13 @@ export class TriwatchNode {
     this.#audit.receipt(item, parties, at);
     await this.#audit.settled();
     await store.markDelivered(d.from, releaseId, at);
+    this.#deps.observer?.({
+      kind: "received",
+      item,
+      from: d.from,
+      origin: opened.originator,
+      at,
+      stale: false,
+    });
   }
 }

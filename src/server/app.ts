@@ -27,8 +27,8 @@ export interface ServerOptions {
   loop?: boolean;
   /** Wall clock (Date.now unless a test drives it). */
   wall?: () => number;
-  /** Agreement statuses from the policy at a time (the `actual` variant). */
-  agreementsAt?: (ms: number) => z.infer<typeof AgreementStatusBody>[];
+  /** Agreement statuses at a time under a variant (undefined for a variant it does not know). */
+  agreementsAt?: (variantId: string, ms: number) => z.infer<typeof AgreementStatusBody>[] | undefined;
   /** The built web app (web/dist); when absent, `/` says how to build it. */
   webDist?: string;
   /** Folder of the basemap GeoJSON (geodata/), served under /basemap/. */

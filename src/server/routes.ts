@@ -46,8 +46,8 @@ export interface RouteDeps {
   startedAt: number;
   wall: () => number;
   logins: () => z.infer<typeof LoginsBody>["logins"];
-  /** Agreement statuses at a time from the policy, for the `actual` variant; undefined otherwise. */
-  agreementsAt?: (ms: number) => z.infer<typeof AgreementStatusBody>[];
+  /** Agreement statuses at a time under a variant, from its policy; undefined when unknown. */
+  agreementsAt?: (variantId: string, ms: number) => z.infer<typeof AgreementStatusBody>[] | undefined;
   metricsText: () => string;
   openapi: () => unknown;
   /** Starts preparing another exercise (progress goes to the session). */
@@ -266,9 +266,9 @@ export const ROUTES: AnyRoute[] = [
       const at = ctx.query.at === undefined ? v.positionMs : parseTime(ctx.query.at);
       if (!Number.isFinite(at)) throw new ApiError(400, "BAD_TIME", `at: not a time: ${ctx.query.at}`);
       const setup = v.exercise.timeline.setup;
-      if (setup.variant.id === "actual" && ctx.deps.agreementsAt)
-        return { positionMs: v.positionMs, at, source: "policy", agreements: ctx.deps.agreementsAt(at) };
-      // A what-if variant changes the agreements: only the exercise knows their status (at its start).
+      const rows = ctx.deps.agreementsAt?.(setup.variant.id, at);
+      if (rows) return { positionMs: v.positionMs, at, source: "policy", agreements: rows };
+      // Without the variant's policy, the exercise's own record: the status at its start.
       return {
         positionMs: v.positionMs,
         at,

@@ -4,7 +4,7 @@
  * basemap from geodata/, listening on a port, the first exercise prepared with progress, and a clean
  * stop on SIGINT/SIGTERM. The exercise runner is passed in (src/exercise's runExercise).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadProject, PROJECT_ROOT } from "../config/project.ts";
 import { OPERATIVE_STATUSES } from "../model/agreement.ts";
@@ -32,6 +32,11 @@ export interface StartOptions {
   operatorsFile?: string;
   /** Progress and messages for the person at the terminal. */
   say: (text: string) => void;
+  /** Agreement statuses under a variant at a time (default: the project's policy for `actual` only). */
+  agreementsAt?: (
+    variantId: string,
+    ms: number,
+  ) => ReturnType<ReturnType<typeof policyAgreements>> | undefined;
   /** Log level of the structured (pino) logs on stdout; "silent" for none. */
   logLevel?: string;
 }
@@ -66,7 +71,7 @@ export function policyAgreements(policy: Policy, titles: Map<string, string>) {
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const name of readdirSync(dir)) {
-    if (name === "dist" || name === "node_modules") continue;
+    if (name === "dist" || name.startsWith(".dist-") || name === "node_modules") continue;
     const p = join(dir, name);
     const s = statSync(p);
     newest = Math.max(newest, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
@@ -80,13 +85,21 @@ export async function ensureWebBuilt(say: (text: string) => void): Promise<void>
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(WEB_ROOT)) return;
   say("Building the web app (web/ → web/dist, once)…");
   const { build } = await import("vite");
-  await build({ configFile: join(WEB_ROOT, "vite.config.ts"), logLevel: "warn" });
+  // Build beside it and swap, so a server already serving web/dist never sees half a build.
+  const tmp = join(WEB_ROOT, `.dist-${process.pid}-${Date.now()}`);
+  try {
+    await build({ configFile: join(WEB_ROOT, "vite.config.ts"), logLevel: "warn", build: { outDir: tmp } });
+    rmSync(WEB_DIST, { recursive: true, force: true });
+    renameSync(tmp, WEB_DIST);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** Starts the COP; resolves with the server and its URL once listening (the exercise may still prepare). */
 export async function startCop(
   o: StartOptions,
-): Promise<{ server: CopServer; url: string; stopped: Promise<void> }> {
+): Promise<{ server: CopServer; url: string; ready: Promise<void>; stopped: Promise<void> }> {
   const { schemes, agreements, policy } = loadProject();
   const auth = TokenFileAuthenticator.fromFile(o.operatorsFile ?? OPERATORS_FILE, schemes);
   await ensureWebBuilt(o.say);
@@ -98,16 +111,24 @@ export async function startCop(
         ...opts,
         onProgress: (p: Progress) => {
           opts.onProgress?.(p);
-          const line = `preparing ${opts.scenarioId}: ${p.phase} ${p.done}/${p.total}`;
-          if (line !== lastShown) o.say(line);
-          lastShown = line;
+          // One line per phase and per tenth of it: enough to see it move, not a flood.
+          const tenth = p.total > 0 ? Math.floor((10 * p.done) / p.total) : 0;
+          const key = `${p.phase}|${tenth}`;
+          if (key === lastShown) return;
+          lastShown = key;
+          o.say(`preparing ${opts.scenarioId}: ${p.phase} ${p.done}/${p.total}`);
         },
       }),
     initial: o.request,
     scenarios: scenarioList(),
     speed: o.speed,
     loop: o.loop,
-    agreementsAt: policyAgreements(policy, new Map(agreements.map((a) => [a.id, a.title]))),
+    agreementsAt:
+      o.agreementsAt ??
+      ((variant, at) =>
+        variant === "actual"
+          ? policyAgreements(policy, new Map(agreements.map((a) => [a.id, a.title])))(at)
+          : undefined),
     webDist: WEB_DIST,
     basemapDir: join(PROJECT_ROOT, "geodata"),
     logger: o.logLevel === "silent" ? false : { level: o.logLevel ?? "warn" },
@@ -146,9 +167,10 @@ export async function startCop(
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
 
-  server.ready().then(
-    () => o.say(`ready: ${o.request.scenarioId} replaying at ${o.speed}× (${o.loop ? "looping" : "once"})`),
-    (e) => o.say(`the exercise failed: ${e instanceof Error ? e.message : String(e)}`),
-  );
-  return { server, url: shown, stopped };
+  const ready = server
+    .ready()
+    .then(() =>
+      o.say(`ready: ${o.request.scenarioId} replaying at ${o.speed}× (${o.loop ? "looping" : "once"})`),
+    );
+  return { server, url: shown, ready, stopped };
 }

@@ -1,0 +1,68 @@
+// Starting the COP as `triwatch demo` does (startCop): the operators file, the web app built and served,
+// the basemap served from geodata/ (and nothing else from disk), progress and the URL printed, and a
+// clean stop on SIGTERM. The exercise is the hand-made fixture, wrapped to report progress.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureExercise } from "../src/server/cop.fixture.ts";
+import { startCop } from "../src/server/serve.ts";
+import type { ExerciseRunner } from "../src/server/session.ts";
+
+const said: string[] = [];
+let started: Awaited<ReturnType<typeof startCop>>;
+let closed = false;
+
+const runner: ExerciseRunner = async (o) => {
+  for (let i = 0; i <= 4; i++) o.onProgress?.({ phase: "replaying", done: i, total: 4 });
+  const ex = fixtureExercise();
+  return {
+    ...ex,
+    close: async () => {
+      closed = true;
+    },
+  };
+};
+
+beforeAll(async () => {
+  started = await startCop({
+    runner,
+    request: { scenarioId: "2022-10-04" },
+    port: 0,
+    speed: 10,
+    loop: true,
+    say: (t) => said.push(t),
+    logLevel: "silent",
+  });
+  await started.ready;
+}, 120_000);
+afterAll(async () => {
+  if (!closed) await started.server.close();
+});
+
+describe("startCop", () => {
+  it("prints the URL, the demo operators and progress", () => {
+    const text = said.join("\n");
+    expect(text).toMatch(/Triwatch COP: http:\/\/localhost:\d+/);
+    expect(text).toContain("demo-jpn-kimitsu");
+    expect(text).toContain("preparing 2022-10-04: replaying 4/4");
+    expect(text).toMatch(/ready: 2022-10-04 replaying at 10×/);
+  });
+
+  it("serves the web app, the basemap, and refuses other files", async () => {
+    const page = await fetch(started.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Triwatch");
+    const land = await fetch(`${started.url}/basemap/jp_prefectures_ne10m.geojson`);
+    expect(land.status).toBe(200);
+    expect(((await land.json()) as { type: string }).type).toBe("FeatureCollection");
+    for (const path of ["/basemap/README.md", "/basemap/..%2fpackage.json", "/basemap/LICENSE-ODbL-OSM.txt"])
+      expect((await fetch(`${started.url}${path}`)).status).toBe(404);
+    const logins = (await (await fetch(`${started.url}/api/logins`)).json()) as { logins: unknown[] };
+    expect(logins.logins.length).toBeGreaterThan(3);
+  });
+
+  it("stops cleanly on SIGTERM: the server closes and the exercise is closed", async () => {
+    process.emit("SIGTERM");
+    await started.stopped;
+    expect(closed).toBe(true);
+    await expect(fetch(`${started.url}/api/health`)).rejects.toThrow();
+  });
+});

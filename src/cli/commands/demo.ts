@@ -1,74 +1,102 @@
 /**
- * `triwatch demo`: the main job. The full embedded demo (every node in one process, a historical launch
- * replayed, the COP in the browser) is issue 6 and is NOT built yet; until then this command says so and
- * shows the most useful things that exist, for the default scenario (2022-10-04): the agreements at
- * that moment, each nation tracking the launch on its own sensors, the warnings each would have issued
- * against the historical record, and how a Japanese track would be released to each partner.
+ * `triwatch demo` (`npm start`): the main job. Every node of the trilateral topology runs in this
+ * process (in-process links, PGlite), a historical launch is run through them, and the resulting common
+ * operating picture is replayed at real speed or faster and served at http://localhost:8080: the map,
+ * the API, the live stream. Progress is shown while the exercise is prepared; Ctrl-C stops cleanly.
  */
-
-import { join } from "node:path";
 import type { Command } from "commander";
-import { loadFile } from "../../config/files.ts";
-import { loadProject, PROJECT_ROOT } from "../../config/project.ts";
-import { Item } from "../../model/item.ts";
-import { isoUtc } from "../../model/time.ts";
-import { decide } from "../../policy/decide.ts";
-import { runScenario } from "../../sim/run-scenario.ts";
-import { loadScenarioFile } from "../../sim/scenario-file.ts";
-import type { CliIo } from "../io.ts";
-import { agreementStatusRows, renderStatusTable } from "./agreements.ts";
-import { scenarioWarnings } from "./alerts.ts";
-import { itemTime, renderDecision } from "./policy.ts";
-import { fileErrors, loadSensorDir, renderScenario, SCENARIO_DIR } from "./scenario.ts";
+import { z } from "zod";
+import { loadProject } from "../../config/project.ts";
+import { runExercise, scenarioIds, VARIANTS } from "../../exercise/index.ts";
+import { compilePolicy } from "../../policy/policy.ts";
+import { OPERATORS_FILE, policyAgreements, startCop } from "../../server/serve.ts";
+import { type CliIo, UsageError } from "../io.ts";
+
+const DemoOptions = z.strictObject({
+  scenario: z.string().min(1),
+  speed: z.coerce.number().min(0.1, "at least 0.1").max(1000, "at most 1000"),
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  seed: z.coerce.number().int().optional(),
+  variant: z.string().min(1),
+  loop: z.boolean(),
+  operators: z.string().min(1),
+  logLevel: z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]),
+});
 
 /** Registers `demo`. */
 export function registerDemo(program: Command, io: CliIo): void {
   program
     .command("demo")
     .description(
-      "the embedded demo (for now: agreement status and sample release decisions; the COP is not built yet)",
+      "the embedded demo: every node in one process replays a historical launch; the COP at http://localhost:8080",
     )
-    .action(() => {
-      io.err(
-        "NOTE: the embedded demo with the common operating picture (http://localhost:8080) is not built yet.\n" +
-          "      Showing instead, for the 2022-10-04 launch: the agreements, each nation tracking it, the warnings\n" +
-          "      each would have issued, and how a Japanese track would be released.\n",
-      );
-      const { policy, topology } = loadProject();
-      const item = loadFile(join(PROJECT_ROOT, "examples", "jpn-track-report.json"), Item);
-      const at = itemTime(item);
-      io.out(`Agreements at ${isoUtc(at)} (the 2022-10-04 Hwasong-12 overflight of Aomori)\n`);
-      io.out(`${renderStatusTable(agreementStatusRows(policy, at))}\n`);
+    .option("--scenario <id>", "scenario to replay (see `triwatch scenario list`)", "2022-10-04")
+    .option("--speed <factor>", "replay speed: 1 is real time, 10 ten times faster", "1")
+    .option("--port <n>", "HTTP port", "8080")
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--seed <n>", "seed of the sensor simulation (default: the exercise's)")
+    .option("--variant <id>", `agreements to replay under: ${VARIANTS.map((v) => v.id).join(", ")}`, "actual")
+    .option("--no-loop", "stop at the end instead of starting again")
+    .option("--operators <file>", "operators and their tokens", OPERATORS_FILE)
+    .option(
+      "--log-level <level>",
+      "structured (JSON) log level on stdout: silent, error, warn, info, debug",
+      "warn",
+    )
+    .action(async (raw: Record<string, unknown>) => {
+      const parsed = DemoOptions.safeParse(raw);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new UsageError(`--${String(i?.path[0] ?? "")}: ${i?.message ?? "invalid"}`);
+      }
+      const o = parsed.data;
+      const known = scenarioIds();
+      if (!known.includes(o.scenario))
+        throw new UsageError(`--scenario: no scenario ${o.scenario} (available: ${known.join(", ")})`);
+      if (!VARIANTS.some((v) => v.id === o.variant))
+        throw new UsageError(`--variant: unknown ${o.variant} (${VARIANTS.map((v) => v.id).join(", ")})`);
 
-      const file = join(SCENARIO_DIR, "2022-10-04.yaml");
-      const scenario = loadScenarioFile(file);
-      if (!scenario.ok) throw fileErrors(scenario.errors);
-      const sensors = loadSensorDir(join(PROJECT_ROOT, "sensors"));
-      io.err("2022-10-04: flying the missile, simulating every sensor, tracking per nation (a few seconds)…");
-      const run = runScenario(scenario.value, file, sensors, topology, { seed: 1 });
-      if (!run.ok) throw fileErrors(run.errors);
-      io.out(`Each nation tracking on its own sensors (no sharing yet):\n${renderScenario(run.value)}\n`);
-      const warned = scenarioWarnings(scenario.value, file, sensors, topology, { seed: 1 });
-      if (!warned.ok) throw fileErrors(warned.errors);
-      io.out("Public warnings each nation would have issued (seconds after launch), and the record:");
-      for (const n of warned.value) {
-        const ours = n.warnings
-          .map((w) => `${w.kind} +${Math.round(w.sentS)} s (${w.areas.join(", ")})`)
-          .join("; ");
-        io.out(`  ${n.nation}: ${ours || "none"}`);
-        for (const m of n.history?.messages ?? [])
-          io.out(`    record: ${m.kind} +${Math.round(m.sentS)} s (${m.areas.join(", ")})`);
+      // Agreement status under each variant, from that variant's own policy.
+      const { agreements, schemes } = loadProject();
+      const titles = new Map(agreements.map((a) => [a.id, a.title]));
+      const byVariant = new Map<string, ReturnType<typeof policyAgreements>>();
+      const agreementsAt = (variantId: string, at: number) => {
+        const v = VARIANTS.find((x) => x.id === variantId);
+        if (!v) return undefined;
+        let f = byVariant.get(v.id);
+        if (!f) {
+          f = policyAgreements(compilePolicy(v.apply(agreements), schemes), titles);
+          byVariant.set(v.id, f);
+        }
+        return f(at);
+      };
+
+      io.out(
+        `Preparing ${o.scenario} (${o.variant}): every node in one process, the whole launch (a few seconds)…`,
+      );
+      const { server, ready, stopped } = await startCop({
+        runner: runExercise,
+        request: {
+          scenarioId: o.scenario,
+          variant: o.variant,
+          ...(o.seed === undefined ? {} : { seed: o.seed }),
+        },
+        port: o.port,
+        host: o.host,
+        speed: o.speed,
+        loop: o.loop,
+        operatorsFile: o.operators,
+        agreementsAt,
+        say: io.out,
+        logLevel: o.logLevel,
+      });
+      try {
+        await ready;
+      } catch (e) {
+        await server.close();
+        throw e;
       }
-      io.out("");
-      for (const [recipient, via, channel] of [
-        ["USA", [], "real-time"],
-        ["KOR", [], "real-time"],
-        ["KOR", ["USA"], "real-time"],
-        ["KOR", [], "deferred"],
-      ] as const) {
-        const d = decide(policy, { item, sender: "JPN", recipient, via, channel, at });
-        io.out(`${renderDecision(d, item, at)}\n`);
-      }
-      io.out("Try: npx triwatch policy explain examples/rok-track-report.json --from KOR --to JPN");
+      await stopped;
     });
 }

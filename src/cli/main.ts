@@ -6,10 +6,14 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../config/files.ts";
 import { registerAgreements } from "./commands/agreements.ts";
 import { registerAudit } from "./commands/audit.ts";
+import { registerCot } from "./commands/cot.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerGeoJson } from "./commands/geojson.ts";
 import { registerKeys } from "./commands/keys.ts";
+import { registerNode } from "./commands/node.ts";
 import { registerPolicy } from "./commands/policy.ts";
 import { registerScenario } from "./commands/scenario.ts";
+import { registerStix } from "./commands/stix.ts";
 import { registerTrack } from "./commands/track.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
 
@@ -26,7 +30,11 @@ export function buildProgram(io: CliIo): Command {
   registerTrack(program, io);
   registerScenario(program, io);
   registerKeys(program, io);
+  registerCot(program, io);
+  registerStix(program, io);
+  registerGeoJson(program, io);
   registerAudit(program, io);
+  registerNode(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     for (const sub of cmd.commands)

@@ -32,6 +32,7 @@ import {
   type SpaceLaunchEstimate,
   secondsAfterLaunch,
   type WarningEstimate,
+  type WarningPolicy,
   warningEstimate,
 } from "../../warning/index.ts";
 
@@ -170,46 +171,65 @@ const kindLabel = (a: Alert): string =>
       ? a.kind.level
       : a.kind.tier;
 
-/** Tracks the scenario per nation and runs each warning nation's rules. */
-export function scenarioWarnings(
+/** A scenario tracked per nation: each warning nation's estimate series, and the launch time. */
+export interface ScenarioSeries {
+  launchT: number;
+  series: Map<(typeof WARNING_NATIONS)[number], EstimateSeries>;
+  /** Every nation's tracking (its tracker, sensors and track events). */
+  tracked: NationTracking[];
+}
+
+/**
+ * Tracks the scenario per nation and builds each warning nation's estimate series (a satellite launch
+ * adds the launcher's climbing tracks as `spaceLaunch`).
+ */
+export function scenarioSeries(
   scenario: Scenario,
   scenarioFile: string,
   sensors: readonly Sensor[],
   topology: Topology,
-  options: { seed: number; tracker?: z.input<typeof TrackerOptions>; regions?: RegionIndex },
-): { ok: true; value: NationWarnings[] } | { ok: false; errors: string[] } {
+  options: { seed: number; tracker?: z.input<typeof TrackerOptions> },
+): { ok: true; value: ScenarioSeries } | { ok: false; errors: string[] } {
   const nations = nationsOf(sensors, topology);
   if (!nations.ok) return nations;
   const flown = flyScenario(scenario, scenarioFile);
   if (!flown.ok) return flown;
   const tracked = trackScenario(flown.value, nations.value, options.seed, options.tracker);
-  const regions = options.regions ?? loadRegionIndex();
   const launchT = Math.min(...scenario.launches.map((l) => Date.parse(l.launchTime) / 1000));
   const spaceLaunch = scenario.launches.some((l) => l.kind === "satellite");
-  const value: NationWarnings[] = [];
+  const series: ScenarioSeries["series"] = new Map();
   for (const nation of WARNING_NATIONS) {
     const nt = tracked.find((n) => n.nation === nation);
-    const series = nt ? estimateSeries(nt) : undefined;
-    const alerts =
-      nt && series
-        ? issueWarnings(
-            spaceLaunch ? { ...series, spaceLaunch: spaceLaunchSeries(nt, launchT) } : series,
-            regions,
-            defaultPolicy(nation),
-          )
-        : [];
+    if (!nt) continue;
+    const s = estimateSeries(nt);
+    series.set(nation, spaceLaunch ? { ...s, spaceLaunch: spaceLaunchSeries(nt, launchT) } : s);
+  }
+  return { ok: true, value: { launchT, series, tracked } };
+}
+
+/** Each warning nation's warnings from its series (default policies unless given), with the history. */
+export function warningsFromSeries(
+  scenarioId: string,
+  tracked: ScenarioSeries,
+  regions: RegionIndex,
+  policies: { JPN?: WarningPolicy; KOR?: WarningPolicy } = {},
+): NationWarnings[] {
+  const value: NationWarnings[] = [];
+  for (const nation of WARNING_NATIONS) {
+    const series = tracked.series.get(nation);
+    const alerts = series ? issueWarnings(series, regions, policies[nation] ?? defaultPolicy(nation)) : [];
     const warnings = alerts.map(
       (a): WarningRow => ({
         id: a.id,
         kind: kindLabel(a),
         msgType: a.msgType,
-        sentS: Math.round(Date.parse(a.sent) / 1000 - launchT),
+        sentS: Math.round(Date.parse(a.sent) / 1000 - tracked.launchT),
         areas: (a.infos[0]?.areas ?? []).filter((x) => x.codes.length > 0).map((x) => x.description),
         probability: a.basis?.probabilityInArea ?? null,
         trackId: a.basis?.trackId ?? null,
       }),
     );
-    const h = historyFor(scenario.id, nation);
+    const h = historyFor(scenarioId, nation);
     const messages = h?.messages.map((m) => ({ ...m, sentS: secondsAfterLaunch(h, m.time) })) ?? [];
     const first = warnings[0];
     const firstHist = messages[0];
@@ -226,7 +246,26 @@ export function scenarioWarnings(
       alerts,
     });
   }
-  return { ok: true, value };
+  return value;
+}
+
+/** Tracks the scenario per nation and runs each warning nation's rules. */
+export function scenarioWarnings(
+  scenario: Scenario,
+  scenarioFile: string,
+  sensors: readonly Sensor[],
+  topology: Topology,
+  options: {
+    seed: number;
+    tracker?: z.input<typeof TrackerOptions>;
+    regions?: RegionIndex;
+    policies?: { JPN?: WarningPolicy; KOR?: WarningPolicy };
+  },
+): { ok: true; value: NationWarnings[] } | { ok: false; errors: string[] } {
+  const tracked = scenarioSeries(scenario, scenarioFile, sensors, topology, options);
+  if (!tracked.ok) return tracked;
+  const regions = options.regions ?? loadRegionIndex();
+  return { ok: true, value: warningsFromSeries(scenario.id, tracked.value, regions, options.policies) };
 }
 
 /** Writes each alert as CAP 1.2 `<id>.xml` in `dir` (created if needed); returns the file paths. */

@@ -69,6 +69,14 @@ describe("createCotServer", () => {
     expect(b.documents).toEqual(a.documents);
   });
 
+  it("greets each new client with the events the caller gives (the current picture)", async () => {
+    const picture = trackReportToCot(report, { now: "2023-05-30T21:29:31Z" });
+    server = await createCotServer({ port: 0, greeting: () => picture });
+    const a = await client(server.port);
+    await until(() => a.documents.length === 4);
+    expect(a.documents.map((d) => xmlToCot(d))).toEqual(picture.map((event) => ({ ok: true, event })));
+  });
+
   it("forgets clients that disconnect and stops cleanly", async () => {
     server = await createCotServer({ port: 0, host: "127.0.0.1" });
     const srv = server;

@@ -16,6 +16,8 @@ export interface CotServerOptions {
   readonly host?: string;
   /** Unsent bytes a client may have queued before it is dropped. Default 1 MiB. */
   readonly maxBacklogBytes?: number;
+  /** Events a client receives first on connecting (e.g. the current picture); default none. */
+  readonly greeting?: () => readonly CotEvent[];
 }
 
 /** A running CoT stream server. */
@@ -36,6 +38,8 @@ export function createCotServer(options: CotServerOptions): Promise<CotServer> {
   const maxBacklog = options.maxBacklogBytes ?? 1024 * 1024;
   const server: Server = createServer((socket) => {
     clients.add(socket);
+    const first = options.greeting?.() ?? [];
+    if (first.length > 0) socket.write(first.map((e) => cotToXml(e, { declaration: false })).join(""));
     socket.on("data", () => {}); // clients' own events are not relayed
     socket.on("error", () => socket.destroy());
     socket.on("close", () => clients.delete(socket));

@@ -10,6 +10,7 @@ import { isoToMs } from "../../model/time.ts";
 import { labelFromMarking } from "./marking.ts";
 import {
   BundleEnvelope,
+  LABEL_DEFINITION_TYPE,
   type LabelMarking,
   OBJECT_SCHEMAS,
   SEISMIC_EXT,
@@ -73,6 +74,14 @@ function parseObject(raw: { type: string; id: string }, i: number): StixObject {
       message: `${raw.id}: objects of type "${raw.type}" are not carried by Triwatch; the bundle is refused rather than dropping it`,
       objectId: raw.id,
       path: `${at}.type`,
+    });
+  const definitionType = (raw as { definition_type?: unknown }).definition_type;
+  if (raw.type === "marking-definition" && definitionType !== LABEL_DEFINITION_TYPE)
+    return refuse({
+      code: "STIX_MARKING",
+      message: `${raw.id} is a marking Triwatch cannot map (${String(definitionType ?? (raw as { name?: unknown }).name ?? "no definition_type")}): only the national security label (${LABEL_DEFINITION_TYPE}) is carried, and a TLP colour is not a classification`,
+      objectId: raw.id,
+      path: `${at}.definition_type`,
     });
   const r = schema.safeParse(raw);
   if (!r.success) return refuse(issueError(r.error.issues[0] as z.core.$ZodIssue, at, raw.id));

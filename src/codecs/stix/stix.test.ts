@@ -140,6 +140,28 @@ describe("strict import", () => {
     expect(refused(b).code).toBe("STIX_MARKING");
   });
 
+  it("refuses a bundle marked with a TLP marking definition instead of the label, naming the marking", () => {
+    const b = wire(nuclear());
+    const tlpRed = {
+      type: "marking-definition",
+      spec_version: "2.1",
+      id: "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+      created: "2022-10-01T00:00:00.000Z",
+      name: "TLP:RED",
+      extensions: {
+        "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d": {
+          extension_type: "property-extension",
+          tlp_2_0: "red",
+        },
+      },
+    };
+    b.objects = [...b.objects.filter((o) => o.type !== "marking-definition"), tlpRed as never];
+    for (const o of b.objects) if (o.type !== "marking-definition") o.object_marking_refs = [tlpRed.id];
+    const e = refused(b);
+    expect(e).toMatchObject({ code: "STIX_MARKING", objectId: tlpRed.id });
+    expect(e.message).toContain("TLP:RED");
+  });
+
   it("refuses an object of a type Triwatch does not carry, naming it, rather than dropping it", () => {
     const b = wire(nuclear());
     const malware = { ...b.objects[1], type: "malware", id: "malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061" };

@@ -8,5 +8,12 @@ export {
 } from "./estimate.ts";
 export { HISTORY, type HistoricalTimeline, historyFor, secondsAfterLaunch } from "./history.ts";
 export { type IssueOptions, issueWarnings } from "./issue.ts";
-export { defaultPolicy, JapanWarningPolicy, KoreaWarningPolicy, WarningPolicy } from "./policy.ts";
+export {
+  areaWidthKm,
+  defaultPolicy,
+  JapanWarningPolicy,
+  KoreaWarningPolicy,
+  TARGET_WIDTH_KM,
+  WarningPolicy,
+} from "./policy.ts";
 export { alongGreatCircle, projectedPath, spaceLaunchEvaluations } from "./space.ts";

@@ -211,7 +211,7 @@ export function japanWarnings(
           probabilityOf: "path over Japan's land or territorial sea",
           subdivisions: targets.map((x) => x.subdivision),
           ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
-          drawn: { shape: "path", estimate: e, halfWidthKm: policy.areaBufferKm, inBox: inJapanBox },
+          drawn: { shape: "path", estimate: e, halfWidthKm: policy.targetWidthKm, inBox: inJapanBox },
         },
         launchText(),
       );
@@ -287,7 +287,7 @@ export function japanWarnings(
    * The satellite-launch rule (facts.md §4.1: J-Alert for Okinawa on 2023-05-31 and 2023-11-21, the
    * launch template): the launcher's projected path passes over Japan with `pathProbability` on
    * `confirmEvaluations` evaluations in a row → the launch message (template 1) for the prefectures
-   * within `areaBufferKm` of the path ahead; later prefectures get an update. Once the launcher has gone
+   * within `targetWidthKm` of the path ahead; later prefectures get an update. Once the launcher has gone
    * past every named prefecture: 通過 (template 4) if its tracked sub-points crossed Japan's land or
    * territorial sea, else
    * the call to shelter is lifted (the 2023-05-31 wording). A launcher lost with the warning still on
@@ -323,7 +323,7 @@ export function japanWarnings(
         probabilityOf: "launcher's path over Japan's land or territorial sea",
         subdivisions: targets.map((x) => x.subdivision),
         ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
-        drawn: { shape: "path", estimate: e, halfWidthKm: policy.areaBufferKm, inBox: inJapanBox },
+        drawn: { shape: "path", estimate: e, halfWidthKm: policy.targetWidthKm, inBox: inJapanBox },
         spaceLaunch: true,
       },
       launchText(),

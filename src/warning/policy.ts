@@ -35,9 +35,12 @@ const common = {
   impactProbability: probability.default(0.5),
   /** Path probability under which an active warning is cancelled: well below the issue threshold. */
   cancelProbability: probability.default(0.02),
-  /** A subdivision is named when the path or impact passes within `areaBufferKm` of it with this probability. */
+  /**
+   * A subdivision is named when the path or impact passes within the nation's area width (Korea:
+   * `areaBufferKm`; Japan: `targetWidthKm`) of it with this probability.
+   */
   areaProbability: probability.default(0.1),
-  /** Margin (km) around land for naming a subdivision: about 2× the 12 NM territorial sea. */
+  /** Korea's margin (km) around a province for naming it: about 2× the 12 NM territorial sea. */
   areaBufferKm: z.number().min(0).default(50),
   /** Step (km) at which the predicted path is classified near the nation (islands are a few km wide). */
   pathStepKm: z.number().positive().default(5),
@@ -45,10 +48,22 @@ const common = {
   status: z.enum(["actual", "exercise", "system", "test", "draft"]).default("exercise"),
 };
 
+/** Default J-Alert targeting width (km); see `targetWidthKm`. */
+export const TARGET_WIDTH_KM = 50;
+
 /** Japan's J-Alert rules. */
 export const JapanWarningPolicy = z.strictObject({
   nation: z.literal("JPN"),
   ...common,
+  /**
+   * J-Alert targeting width: prefectures within this distance (km) of the predicted path or impact area
+   * are named. facts.md §4.1 records the practice: the 2017 overflights of the Oshima Peninsula and Cape
+   * Erimo named 12 prefectures from Hokkaido to Nagano and Ibaraki (up to about 550 km south of the
+   * path); 2022-10-04 named Hokkaido and Aomori for a path over Aomori, 2022-11-03 Miyagi, Yamagata and
+   * Niigata. No width is published: the default is the bench's calibration against those events
+   * (`npx tsx bench/warnings.ts --widths …`, bench/RESULTS.md), an engineering choice.
+   */
+  targetWidthKm: z.number().min(0).default(TARGET_WIDTH_KM),
   /** Path probability at which a finished passage is announced as an overflight (通過). */
   overflightProbability: probability.default(0.5),
   /**
@@ -91,4 +106,9 @@ export type WarningPolicy = z.infer<typeof WarningPolicy>;
 /** The default policy of a nation. */
 export function defaultPolicy(nation: "JPN" | "KOR"): WarningPolicy {
   return WarningPolicy.parse({ nation });
+}
+
+/** Distance (km) from the path or impact area within which a subdivision is named. */
+export function areaWidthKm(policy: WarningPolicy): number {
+  return policy.nation === "JPN" ? policy.targetWidthKm : policy.areaBufferKm;
 }

@@ -175,7 +175,7 @@ describe("Japan: satellite launches", () => {
     expect(alerts[0]?.basis).toMatchObject({ missileClass: "SLV" });
     expect(alerts[0]?.basis?.predictedImpact).toBeUndefined();
     // Issued within seconds of the track being old enough: +160 s and +170 s confirm it.
-    expect(Date.parse(alerts[0]?.sent ?? "") / 1000).toBeLessThanOrEqual(es[0]!.t + 30);
+    expect(Date.parse(alerts[0]?.sent ?? "") / 1000).toBeLessThanOrEqual((es[0]?.t ?? 0) + 30);
     expect(alerts[1]?.msgType).toBe("cancel");
     expect(alerts[1]?.references.map((r) => r.id)).toEqual([alerts[0]?.id]);
     expect(alerts[1]?.infos[0]?.description).toBe(

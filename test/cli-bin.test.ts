@@ -41,10 +41,9 @@ describe("bin/triwatch.mjs", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--at");
   });
-  it("runs the interim demo", () => {
-    const r = run("demo");
-    expect(r.status).toBe(0);
-    expect(r.stderr).toContain("not built yet");
-    expect(r.stdout).toContain("Agreements at 2022-10-03T22:25:00.000Z");
+  it("demo refuses an unknown scenario with exit status 2 (the running demo: test/server-demo-bin.test.ts)", () => {
+    const r = run("demo", "--scenario", "1999-01-01", "--port", "0");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--scenario: no scenario 1999-01-01");
   });
 });

@@ -97,9 +97,14 @@ export async function ensureWebBuilt(say: (text: string) => void): Promise<void>
 }
 
 /** Starts the COP; resolves with the server and its URL once listening (the exercise may still prepare). */
-export async function startCop(
-  o: StartOptions,
-): Promise<{ server: CopServer; url: string; ready: Promise<void>; stopped: Promise<void> }> {
+export async function startCop(o: StartOptions): Promise<{
+  server: CopServer;
+  url: string;
+  ready: Promise<void>;
+  /** Stops as a signal would (closes the server and the exercise). */
+  stop: (why: string) => void;
+  stopped: Promise<void>;
+}> {
   const { schemes, agreements, policy } = loadProject();
   const auth = TokenFileAuthenticator.fromFile(o.operatorsFile ?? OPERATORS_FILE, schemes);
   await ensureWebBuilt(o.say);
@@ -172,5 +177,5 @@ export async function startCop(
     .then(() =>
       o.say(`ready: ${o.request.scenarioId} replaying at ${o.speed}× (${o.loop ? "looping" : "once"})`),
     );
-  return { server, url: shown, ready, stopped };
+  return { server, url: shown, ready, stop, stopped };
 }

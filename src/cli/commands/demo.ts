@@ -75,7 +75,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       io.out(
         `Preparing ${o.scenario} (${o.variant}): every node in one process, the whole launch (a few seconds)…`,
       );
-      const { server, ready, stopped } = await startCop({
+      const { server, ready, stop, stopped } = await startCop({
         runner: runExercise,
         request: {
           scenarioId: o.scenario,
@@ -91,12 +91,18 @@ export function registerDemo(program: Command, io: CliIo): void {
         say: io.out,
         logLevel: o.logLevel,
       });
-      try {
-        await ready;
-      } catch (e) {
-        await server.close();
-        throw e;
-      }
+      let failed: unknown;
+      ready.catch((e) => {
+        failed = e;
+        stop("the exercise failed");
+      });
       await stopped;
+      if (failed) throw failed;
+      if (server.session.state.status === "preparing") {
+        // The exercise runner takes no abort signal yet, so a stop during preparation would wait for it
+        // to finish (minutes): everything of ours is closed by now, so end the process here.
+        io.err("stopped while preparing the exercise");
+        process.exit(0);
+      }
     });
 }

@@ -105,6 +105,9 @@ export const Responses = {
     leafIndex: z.number().int(),
     treeSize: z.number().int(),
     rootHex: z.string(),
+    /** The leaf's hash, when the exercise gives it (RFC 9162 leaf hash, hex). */
+    leafHashHex: z.string().optional(),
+    /** Sibling hashes from the leaf to the root (hex). */
     path: z.array(z.string()),
   }),
   scenarios: z.strictObject({ scenarios: z.array(z.strictObject({ id: z.string(), title: z.string() })) }),

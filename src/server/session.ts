@@ -18,7 +18,7 @@ export interface CopExercise {
     node: string,
     leafIndex: number,
     treeSize?: number,
-  ): { treeSize: number; rootHex: string; path: string[] } | undefined;
+  ): { treeSize: number; rootHex: string; leafHashHex?: string; path: string[] } | undefined;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@
  *
  * Run: npx tsx bench/accuracy.ts [--runs 50] [--scenarios 2017-08-29,2022-11-18] [--pd-one] [--q PSD]
  * [--nees-grid] (the NEES every 10 s, for tuning) [--drag] (a 1/β state) [--no-manoeuvre]
+ * [--manoeuvre-q PSD] (the tracker's manoeuvre level)
  *
  * Track start: errors are given at 30, 60 and 120 s after the nation's first confirmed track at or after
  * burnout ("coast start"; a ballistic tracker has nothing to say about the impact point while the motor
@@ -71,7 +72,11 @@ const DRAG = args.includes("--drag");
 const TRACKER = {
   motion: { accelerationPsd: Q, ...(DRAG ? { drag: true, invBetaPsd: 1e-12 } : {}) },
   ...(DRAG ? { initiator: { invBetaMean: 1 / 7000, invBetaSigma: 7e-5 } } : {}),
-  ...(args.includes("--no-manoeuvre") ? { manoeuvre: { accelerationPsd: 0 } } : {}),
+  ...(args.includes("--no-manoeuvre")
+    ? { manoeuvre: { accelerationPsd: 0 } }
+    : opt("--manoeuvre-q") !== undefined
+      ? { manoeuvre: { accelerationPsd: Number(opt("--manoeuvre-q")) } }
+      : {}),
 };
 /**
  * Process noise of the bound: the tracker's own (with its drag allowance below ~100 km), and next to

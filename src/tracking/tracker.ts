@@ -21,11 +21,15 @@ import { GateOptions } from "./hypothesiser.ts";
 import { InitiatorOptions } from "./initiator.ts";
 import { cholesky, mahalanobisFromCholesky } from "./linalg.ts";
 import {
+  COAST,
+  combineInto,
+  type ImmState,
   ManoeuvreOptions,
-  type ManoeuvreState,
-  manoeuvrePsd,
-  newManoeuvreState,
-  recordNis,
+  mixModes,
+  newImmState,
+  seedImm,
+  THRUST,
+  updateModeProbabilities,
 } from "./manoeuvre.ts";
 import { inFieldOfRegard, type MeasurementModel, type SensorModels, sensorModels } from "./measurement.ts";
 import { type TrackerParts, trackerParts } from "./parts.ts";
@@ -58,7 +62,7 @@ export const TrackerOptions = z.strictObject({
   rangeRate: z.enum(["confirmed", "always", "never"]).default("confirmed"),
   /** States kept per track (oldest dropped first). */
   maxHistory: z.number().int().positive().default(1000),
-  /** Adjustable process noise for tracks under thrust (boost, a later stage) or manoeuvring. */
+  /** The thrust mode of each track's two-model IMM (boost, a later stage, a manoeuvre); manoeuvre.ts. */
   manoeuvre: ManoeuvreOptions.prefault({}),
   /** Late (out-of-sequence) scans: how late they may be and what reprocessing them may cost. */
   outOfSequence: OutOfSequenceOptions.prefault({}),
@@ -136,8 +140,12 @@ interface LiveTrack {
   mp: MeasurementPrediction;
   predOk: boolean;
   visible: boolean;
-  manoeuvre: ManoeuvreState;
-  /** Acceleration PSD of the current prediction when not the model's (manoeuvre). */
+  /** Coast/thrust IMM; undefined when the thrust mode is off. */
+  imm: ImmState | undefined;
+  /**
+   * Acceleration PSD a single-model replay of the current prediction uses (reprocess.ts): the IMM's
+   * c̄-weighted mean of the modes' PSDs; undefined for the model's own.
+   */
   predPsd: number | undefined;
 }
 
@@ -153,6 +161,7 @@ export class MultiTargetTracker {
   private nextId = 1;
   private lastScanT = Number.NEGATIVE_INFINITY;
   private readonly scratchMp = newMeasurementPrediction();
+  private readonly modeMp = [newMeasurementPrediction(), newMeasurementPrediction()];
   private readonly nisWork = new Float64Array(16);
   private readonly records = new WeakMap<TrackState, UpdateRecord>();
   private readonly reprocessCtx: ReprocessContext;
@@ -277,7 +286,7 @@ export class MultiTargetTracker {
     for (const track of this.live) {
       const k = lastStateAtOrBefore(track.states, t);
       if (k < 0) track.predOk = false;
-      else this.predictTrack(track, k, t, sensor, base);
+      else this.predictTrack(track, k, t, sensor, base, false);
     }
     const zs = detections.map((d) => base.vectorOf(d, new Float64Array(base.dim)));
     const assigned = this.associate(base, zs, new Uint8Array(detections.length));
@@ -307,23 +316,53 @@ export class MultiTargetTracker {
     );
   }
 
+  /**
+   * Predicts a track to the scan time t from its state `from`: through its IMM (the modes mixed, each
+   * predicted with its own PSD, the track's prediction their mixture) when `useImm`, else as one model
+   * with the PSD of the last IMM prediction (a late scan, replayed that way by reprocess.ts).
+   */
   private predictTrack(
     track: LiveTrack,
     from: number,
     t: number,
     sensor: Sensor,
     base: MeasurementModel,
+    useImm = true,
   ): void {
-    const last = this.withReentryState(track.states[from] as TrackState);
+    const state = track.states[from] as TrackState;
+    const last = this.withReentryState(state);
     if (track.pred.dim !== last.dim) {
       const n = last.dim;
       track.pred = { t, dim: n, x: new Float64Array(n), P: new Float64Array(n * n) };
     }
     track.pred.t = t;
-    track.predPsd = manoeuvrePsd(track.manoeuvre, this.options.manoeuvre);
-    track.predOk =
-      this.parts.predictor.predictInto(last, t, track.pred.x, track.pred.P, track.predPsd) &&
-      this.parts.updater.predictMeasurement(track.pred, base, track.mp);
+    if (track.imm && (track.imm.mu[THRUST] as number) < this.options.manoeuvre.pruneBelow) {
+      track.imm = undefined;
+      track.predPsd = undefined;
+    }
+    const imm = track.imm;
+    if (imm && useImm) {
+      if (imm.at !== state || imm.dim !== last.dim) seedImm(imm, last, state);
+      track.predOk = this.predictModes(imm, t);
+      if (track.predOk) {
+        combineInto(
+          imm.pred[COAST],
+          imm.pred[THRUST],
+          imm.cbar[COAST] as number,
+          imm.cbar[THRUST] as number,
+          imm.dim,
+          track.pred,
+        );
+        track.predPsd =
+          (imm.cbar[COAST] as number) * this.options.motion.accelerationPsd +
+          (imm.cbar[THRUST] as number) * this.options.manoeuvre.accelerationPsd;
+      }
+    } else if (!useImm) {
+      track.predOk = this.parts.predictor.predictInto(last, t, track.pred.x, track.pred.P, track.predPsd);
+    } else {
+      track.predOk = this.parts.predictor.predictInto(last, t, track.pred.x, track.pred.P);
+    }
+    track.predOk = track.predOk && this.parts.updater.predictMeasurement(track.pred, base, track.mp);
     if (!track.predOk) {
       track.visible = false;
       return;
@@ -332,6 +371,20 @@ export class MultiTargetTracker {
     const range = base.dim >= 3 ? (z[0] as number) : undefined;
     const ai = base.azimuthIndex;
     track.visible = inFieldOfRegard(sensor, range, z[ai] as number, z[ai + 1] as number);
+  }
+
+  /** Mixes the IMM's modes and predicts each to t (coast with the model's PSD, thrust with its own). */
+  private predictModes(imm: ImmState, t: number): boolean {
+    mixModes(imm, t - imm.t, this.options.manoeuvre);
+    const { predictor } = this.parts;
+    const psd = [undefined, this.options.manoeuvre.accelerationPsd];
+    for (const j of [COAST, THRUST]) {
+      const mixed = imm.mixed[j] as (typeof imm.mixed)[number];
+      const pred = imm.pred[j] as (typeof imm.pred)[number];
+      const prior = { t: imm.t, dim: imm.dim, x: mixed.x, P: mixed.P };
+      if (!predictor.predictInto(prior, t, pred.x, pred.P, psd[j])) return false;
+    }
+    return true;
   }
 
   /**
@@ -372,8 +425,9 @@ export class MultiTargetTracker {
     const n = track.pred.dim;
     const x = new Float64Array(n);
     const P = new Float64Array(n * n);
-    recordNis(track.manoeuvre, mahalanobis2(mp, z, this.nisWork), model.dim, this.options.manoeuvre);
-    this.parts.updater.update(track.pred, mp, z, x, P);
+    const imm = track.imm;
+    if (imm && imm.dim === n) this.updateModes(imm, model, z, x, P);
+    else this.parts.updater.update(track.pred, mp, z, x, P);
     const state: TrackState = {
       t: track.pred.t,
       dim: n,
@@ -388,8 +442,51 @@ export class MultiTargetTracker {
       accelerationPsd: track.predPsd,
     });
     this.push(track, state);
+    if (imm) {
+      imm.t = state.t;
+      imm.at = state;
+    }
     track.hits++;
     track.lastUpdateT = track.pred.t;
+  }
+
+  /**
+   * Updates each IMM mode with z, the mode probabilities with each mode's likelihood, and writes their
+   * mixture into xOut / pOut. A mode whose measurement prediction fails keeps its prediction and gets
+   * likelihood 0.
+   */
+  private updateModes(
+    imm: ImmState,
+    model: MeasurementModel,
+    z: Float64Array,
+    xOut: Float64Array,
+    pOut: Float64Array,
+  ): void {
+    const { updater } = this.parts;
+    const logLik = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    for (const j of [COAST, THRUST]) {
+      const pred = imm.pred[j] as (typeof imm.pred)[number];
+      const post = imm.post[j] as (typeof imm.post)[number];
+      const g = { t: 0, dim: imm.dim, x: pred.x, P: pred.P };
+      const mp = this.modeMp[j] as MeasurementPrediction;
+      if (!updater.predictMeasurement(g, model, mp)) {
+        post.x.set(pred.x);
+        post.P.set(pred.P);
+        continue;
+      }
+      logLik[j] = -0.5 * (mahalanobis2(mp, z, this.nisWork) + mp.logDetS);
+      updater.update(g, mp, z, post.x, post.P);
+    }
+    updateModeProbabilities(imm, logLik[COAST] as number, logLik[THRUST] as number);
+    const out = { x: xOut, P: pOut };
+    combineInto(
+      imm.post[COAST],
+      imm.post[THRUST],
+      imm.mu[COAST] as number,
+      imm.mu[THRUST] as number,
+      imm.dim,
+      out,
+    );
   }
 
   private bookkeep(track: LiveTrack, hit: boolean, result: ScanResult): void {
@@ -447,7 +544,10 @@ export class MultiTargetTracker {
       mp: newMeasurementPrediction(),
       predOk: false,
       visible: false,
-      manoeuvre: newManoeuvreState(),
+      imm:
+        this.options.manoeuvre.accelerationPsd > 0
+          ? newImmState(state, this.options.manoeuvre.initialProbability, state)
+          : undefined,
       predPsd: undefined,
     };
     this.live.push(track);

@@ -15,6 +15,7 @@ import { registerPolicy } from "./commands/policy.ts";
 import { registerScenario } from "./commands/scenario.ts";
 import { registerStix } from "./commands/stix.ts";
 import { registerTrack } from "./commands/track.ts";
+import { registerWhatIf } from "./commands/whatif.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
 
 /** Builds the program with every command registered. */
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerStix(program, io);
   registerGeoJson(program, io);
   registerAudit(program, io);
+  registerWhatIf(program, io);
   registerNode(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

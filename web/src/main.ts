@@ -15,7 +15,7 @@ import {
   type SessionState,
   type StreamMessage,
 } from "./api.ts";
-import { createMap, drawOverlay, PARTY_COLOUR } from "./map.ts";
+import { createMap, drawOverlay, fitView, PARTY_COLOUR } from "./map.ts";
 import { overlay, type Picture, picture } from "./picture.ts";
 import "./style.css";
 
@@ -39,6 +39,8 @@ let state: State | undefined;
 let map: maplibregl.Map | undefined;
 let logins: { token: string; operator: Operator }[] = [];
 let renderQueued = false;
+/** Whether the view should fit the tracks when they next appear (after sign-in or a snapshot). */
+let fitPending = true;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -122,7 +124,7 @@ async function signIn(token: string): Promise<void> {
   fillPerspectives();
   map ??= await createMap($("map"));
   $("map").dataset.ready = "true";
-  void loadScenarios();
+  void loadScenarios().then(showSession);
   const s = state;
   s.stream = api.stream(
     (m) => onMessage(s, m),
@@ -161,6 +163,7 @@ function onMessage(s: State, m: StreamMessage): void {
   if (m.type === "snapshot") {
     s.events = m.events;
     s.agreementsAt = Number.NaN;
+    fitPending = true;
     setReplay(s, m.replay);
     void s.api.setup().then((r) => {
       s.setup = r.setup;
@@ -202,6 +205,9 @@ function showSession(): void {
   const s = state?.session;
   const status = $("status");
   if (!s) return;
+  const shown = s.showing?.scenarioId ?? s.request.scenarioId;
+  const sel = $<HTMLSelectElement>("scenario");
+  if (document.activeElement !== sel && [...sel.options].some((o) => o.value === shown)) sel.value = shown;
   if (s.status === "preparing" && s.progress)
     status.textContent = `Preparing ${s.request.scenarioId}: ${s.progress.phase} ${s.progress.done}/${s.progress.total}`;
   else if (s.status === "failed") status.textContent = `Exercise failed: ${s.error ?? ""}`;
@@ -227,6 +233,10 @@ function render(): void {
     const o = overlay(p, s.setup);
     drawOverlay(map, o);
     $("map").dataset.tracks = String(o.trajectories.features.length);
+    if (fitPending && o.trajectories.features.length > 0) {
+      fitPending = false;
+      fitView(map, o);
+    }
     $("map").dataset.warnings = String(p.warnings.length);
   }
   renderTracks(p);
@@ -388,9 +398,9 @@ async function loadScenarios(): Promise<void> {
   const sel = $<HTMLSelectElement>("scenario");
   sel.replaceChildren();
   for (const sc of r.scenarios) {
-    const o = el("option", `${sc.id} — ${sc.title}`);
+    const o = el("option", sc.id);
     o.value = sc.id;
-    o.selected = sc.id === s.session?.showing?.scenarioId;
+    o.title = sc.title;
     sel.append(o);
   }
 }
@@ -435,6 +445,10 @@ function wireControls(): void {
       });
   });
   $("lang").addEventListener("change", () => render());
+  $("fit").addEventListener("click", () => {
+    fitPending = true;
+    render();
+  });
   $("log-denials").addEventListener("change", () => render());
   document.addEventListener("keydown", (ev) => {
     // Space toggles play when focus is not on a control that uses it.

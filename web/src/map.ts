@@ -163,3 +163,29 @@ export function drawOverlay(map: maplibregl.Map, o: Overlay): void {
   (map.getSource("trajectories") as GeoJSONSource).setData(o.trajectories);
   (map.getSource("points") as GeoJSONSource).setData(o.points);
 }
+
+/** Fits the view to the tracks, their impact ellipses and the warning areas (at most a whole-region zoom). */
+export function fitView(map: maplibregl.Map, o: Overlay): void {
+  let w = 180;
+  let so = 90;
+  let e = -180;
+  let n = -90;
+  const add = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === "number" && typeof c[1] === "number") {
+      w = Math.min(w, c[0]);
+      e = Math.max(e, c[0]);
+      so = Math.min(so, c[1]);
+      n = Math.max(n, c[1]);
+    } else if (Array.isArray(c)) for (const x of c) add(x);
+  };
+  for (const fc of [o.trajectories, o.ellipses, o.warningAreas])
+    for (const f of fc.features) if (f.geometry.type !== "GeometryCollection") add(f.geometry.coordinates);
+  if (w > e) return;
+  map.fitBounds(
+    [
+      [w, so],
+      [e, n],
+    ],
+    { padding: 40, maxZoom: 6, duration: 0 },
+  );
+}

@@ -57,6 +57,31 @@ describe("groundPointJacobian", () => {
   });
 });
 
+describe("the bound's Q → 0", () => {
+  it("is the truth's own process noise: above the atmosphere the truth flies the tracker's model", () => {
+    // The accuracy bench runs its trackers, and works the bound, at q = 1e-9 m²/s³ for this reason: a
+    // white-noise PSD q grows a position spread √(q·T³/3) over T; 1 mm over 600 s is q ≈ 1.4e-14.
+    let t = missile.burnoutT;
+    while (
+      ecefToGeodetic(
+        Array.from((truthVector(missile, t) as Float64Array).subarray(0, 3)) as [number, number, number],
+      ).heightM < 200_000
+    )
+      t += 5;
+    const start = truthVector(missile, t) as Float64Array;
+    const model = new BallisticMotionModel();
+    const end = truthVector(missile, t + 600) as Float64Array;
+    const predicted = model.propagate(start, 600, new Float64Array(6));
+    const miss = Math.hypot(
+      (predicted[0] as number) - (end[0] as number),
+      (predicted[1] as number) - (end[1] as number),
+      (predicted[2] as number) - (end[2] as number),
+    );
+    // If the truth gains a force the tracker lacks (J3, lunisolar), this fails and that q must follow.
+    expect(miss).toBeLessThan(1e-3);
+  });
+});
+
 describe("posteriorCrb", () => {
   const start = radars.find((s) => sees(s, missile, t0));
   if (!start) throw new Error("no ROK radar sees the missile after burnout");

@@ -16,7 +16,8 @@ beforeAll(async () => {
     shareIntervalS: 2,
     onProgress: (p) => phases.add(p.phase),
   });
-  all = await runExercise({ scenarioId: "2016-09-05", shareIntervalS: 2, variant: "all" });
+  // The first 150 s are enough to see where ROK tracks go.
+  all = await runExercise({ scenarioId: "2016-09-05", shareIntervalS: 2, variant: "all", untilS: 150 });
 }, 300_000);
 afterAll(async () => {
   await actual?.close();
@@ -27,6 +28,16 @@ const tracksAt = (ex: Exercise, node: string): CopTrackEvent[] =>
   ex.timeline.events.filter((e): e is CopTrackEvent => e.type === "track" && e.node === node);
 
 describe("runExercise (2016-09-05)", () => {
+  it("refuses a bad option or variant before starting anything", async () => {
+    await expect(runExercise({ scenarioId: "2016-09-05", shareIntervalS: 0 })).rejects.toThrow(
+      /shareIntervalS/,
+    );
+    await expect(runExercise({ scenarioId: "2016-09-05", variant: "maybe" })).rejects.toThrow(
+      /unknown variant "maybe"/,
+    );
+    await expect(runExercise({ scenarioId: "1999-01-01" })).rejects.toThrow(/no such scenario/);
+  });
+
   it("produces a timeline the COP schema accepts, in time order with increasing sequence numbers", () => {
     const parsed = CopTimeline.safeParse(actual.timeline);
     expect(parsed.success ? "" : parsed.error.message.slice(0, 500)).toBe("");
@@ -71,6 +82,10 @@ describe("runExercise (2016-09-05)", () => {
     // ... and earlier than JSDF's own first track.
     const own = tracksAt(all, "JSDF").find((e) => e.own);
     expect(first.t).toBeLessThan(own?.t ?? Number.POSITIVE_INFINITY);
+    // The replay stopped where asked.
+    expect(
+      all.timeline.setup.endMs - (all.timeline.setup.scenario.launches[0]?.time ?? 0),
+    ).toBeLessThanOrEqual(152_000);
   });
 
   it("own tracks carry their sensor; no partner track ever does", () => {

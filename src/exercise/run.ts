@@ -2,7 +2,7 @@
  * An exercise: a historical scenario replayed through the whole topology in one process, on a simulated
  * clock. The flight is flown and every sensor simulated (seeded); each node tracks its own sensors'
  * detections as they arrive; every `shareIntervalS` each node releases its updated confirmed tracks to
- * every node of the other parties through `TriwatchNode.release` (the policy, the hub, the envelopes, the
+ * its partners (`trackDestinations`) through `TriwatchNode.release` (the policy, the hub, the envelopes, the
  * audit log: all real, in-process transport and in-memory PGlite stores); the network is then run until
  * quiet before the clock moves on. Each node fuses what it holds; Japan's and Korea's warning centres
  * issue public warnings from their nodes' fused pictures.
@@ -36,6 +36,7 @@ import { PUBLIC_MARKING } from "../model/cop.ts";
 import type { Item, TrackReport } from "../model/item.ts";
 import type { Label } from "../model/label.ts";
 import type { Detection, Sensor } from "../model/sensing.ts";
+import type { Topology } from "../model/topology.ts";
 import { linkNodes } from "../node/links.ts";
 import { TriwatchNode } from "../node/node.ts";
 import { enabledLinks, type ReleasePlan } from "../node/routing.ts";
@@ -51,7 +52,7 @@ import type { TrackState } from "../tracking/state.ts";
 import { defaultPolicy, type EstimateSeries, issueWarnings, type WarningEstimate } from "../warning/index.ts";
 import { loadScenario, loadSensors, loadTrackLabels } from "./inputs.ts";
 import { FusedPicture, fusedWarningEstimate, type HeldReport } from "./picture.ts";
-import { trackReport } from "./reports.ts";
+import { TRAJECTORY_SAMPLES, trackReport } from "./reports.ts";
 import { variantById } from "./variants.ts";
 
 /** Progress of the preparation. */
@@ -73,6 +74,8 @@ export interface ExerciseOptions {
   shareIntervalS?: number;
   /** A partner track older than this is stale: kept, never shown as current (default 30). */
   stalenessS?: number;
+  /** End the replay this many seconds after the (first) launch (default: when the last detection arrives). */
+  untilS?: number;
   /** Seconds between audit tree-head events per node (default 10). */
   auditIntervalS?: number;
   onProgress?: (p: ExerciseProgress) => void;
@@ -129,6 +132,14 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
   const stalenessS = options.stalenessS ?? 30;
   const auditS = options.auditIntervalS ?? 10;
   const variant = variantById(options.variant ?? "actual");
+  for (const [name, v] of [
+    ["shareIntervalS", shareS],
+    ["stalenessS", stalenessS],
+    ["auditIntervalS", auditS],
+    ["untilS", options.untilS ?? 1],
+  ] as const)
+    if (!(Number.isFinite(v) && v > 0))
+      throw new RangeError(`${name} must be a positive number of seconds, not ${v}`);
 
   progress({ phase: "loading the project", done: 0, total: 1 });
   const project = loadProject();
@@ -189,6 +200,7 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
   try {
     const events: Pending[] = [];
     const trackers = nodeTrackers(sensors, partyOf);
+    const destinations = new Map(trackers.map((t) => [t.node, trackDestinations(topology, t.node)]));
     const pictures = new Map(topology.nodes.map((n) => [n.id, new FusedPicture(n.id)]));
     const series = new Map(Object.keys(WARNING_NODES).map((p) => [p, [] as WarningEstimate[]]));
     /** Per `trackKey>holderNode`: the holder's marking of it, from the release decision. */
@@ -206,7 +218,7 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
     const arrival = (d: Detection) => d.t + (sensorById(sensors, d.sensorId)?.latencyS ?? 0);
     const lastArrival = dets.length > 0 ? Math.max(...dets.map(arrival)) : launchT;
     const firstTick = Math.ceil((launchT - 10) / shareS) * shareS;
-    const lastTick = lastArrival + shareS;
+    const lastTick = options.untilS === undefined ? lastArrival + shareS : launchT + options.untilS;
     const ticks = Math.max(1, Math.ceil((lastTick - firstTick) / shareS));
     let di = 0;
     let nextAudit = firstTick;
@@ -257,7 +269,7 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
           const trackId = `${nt.node}-${track.id}`;
           const last = nt.released.get(trackId);
           if (last && last.stateT >= state.t) continue;
-          const te = trajectoryEstimates(state);
+          const te = trajectoryEstimates(state, ESTIMATES);
           if (!te) continue;
           const serial = (last?.serial ?? 0) + 1;
           nt.released.set(trackId, { stateT: state.t, serial });
@@ -286,11 +298,10 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
             report,
             stale: false,
           });
-          for (const to of topology.nodes) {
-            if (to.party === nt.party) continue;
+          for (const to of destinations.get(nt.node) ?? []) {
             releases.push(
-              node.release(report, to.id, "real-time").then((plan) => {
-                noteRelease(plan, report, nt.node, to.id);
+              node.release(report, to, "real-time").then((plan) => {
+                noteRelease(plan, report, nt.node, to);
               }),
             );
           }
@@ -576,6 +587,26 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
 }
 
 const round5 = (x: number) => Math.round(x * 1e5) / 1e5;
+
+/** Estimates for reports: the trajectory sampled at the report's resolution (each sample is a propagation). */
+const ESTIMATES = { groundTrackPoints: TRAJECTORY_SAMPLES } as const;
+
+/**
+ * Where a node sends its tracks: the national node of every other party (ROK KTMO-Cell, JSDF), and its
+ * own neighbours of other parties (KTMO-Cell ↔ USFK, JSDF ↔ USFJ). Inside the US, tracks are not
+ * released (that is not a release between parties), so US nodes hold what their partners send them.
+ */
+export function trackDestinations(topology: Topology, from: string): string[] {
+  const party = topology.nodes.find((n) => n.id === from)?.party;
+  const out = new Set<string>();
+  for (const n of topology.nodes) if (n.party !== party && n.role === "national") out.add(n.id);
+  for (const l of topology.links) {
+    const other = l.a === from ? l.b : l.b === from ? l.a : undefined;
+    const otherParty = topology.nodes.find((n) => n.id === other)?.party;
+    if (other && otherParty !== party) out.add(other);
+  }
+  return [...out].sort();
+}
 
 function sensorById(sensors: readonly Sensor[], id: string): Sensor | undefined {
   return sensors.find((s) => s.id === id);

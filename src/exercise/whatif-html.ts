@@ -108,15 +108,25 @@ function summaryList(c: WhatIfComparison): string {
     .join("");
 }
 
-/** Common end of the timeline axes: the latest marker or true impact, rounded up to a minute. */
+/**
+ * Common end of the timeline axes: a little past the latest first event (detection, tracks, first
+ * warning) of any nation and variant, so the minutes where the variants differ fill the width; true
+ * impacts and later warnings beyond it are named at the right edge.
+ */
 function timelineEnd(c: WhatIfComparison): number {
-  const xs: number[] = c.missiles.map((m) => m.impactS);
+  const xs: number[] = [];
   for (const v of c.variants)
-    for (const n of v.nations) {
-      for (const x of [n.firstDetection, n.firstOwnTrack, ...n.firstTrackFrom, ...n.warnings])
+    for (const n of v.nations)
+      for (const x of [n.firstDetection, n.firstOwnTrack, ...n.firstTrackFrom, n.firstWarning])
         if (x) xs.push(x.s);
-    }
-  return Math.max(60, Math.ceil(Math.max(0, ...xs) / 60) * 60);
+  const end = xs.length > 0 ? Math.max(...xs) * 1.12 : Math.max(60, ...c.missiles.map((m) => m.impactS));
+  const step = tickStep(end);
+  return Math.max(60, Math.ceil(end / step) * step);
+}
+
+/** A tick step giving at most about ten ticks. */
+function tickStep(range: number): number {
+  return [10, 20, 30, 60, 120, 300, 600].find((s) => range / s <= 10) ?? 1200;
 }
 
 function timelineLegend(): string {
@@ -132,67 +142,98 @@ function timelineLegend(): string {
   ].join("")}</p>`;
 }
 
-/** One variant's timeline: a row per nation, markers at the first events. */
+/** One variant's timeline: a row per nation with lanes for its own firsts, partner tracks and warnings. */
 function timelineSvg(c: WhatIfComparison, v: VariantOutcome, xMax: number): string {
   const W = 940;
-  const left = 150;
-  const right = 20;
-  const rowH = 38;
-  const top = 22;
-  const H = top + rowH * v.nations.length + 28;
+  const left = 170;
+  const right = 30;
+  const rowH = 66;
+  const top = 24;
+  const H = top + rowH * v.nations.length + 26;
   const x = (s: number) => left + (Math.max(0, Math.min(s, xMax)) / xMax) * (W - left - right);
-  const parts: string[] = [];
-  parts.push(`<text x="4" y="14" font-weight="bold">${esc(v.id)}</text>`);
-  // Grid and axis.
-  const step = xMax > 600 ? 120 : 60;
-  for (let s = 0; s <= xMax; s += step) {
+  const parts: string[] = [`<text x="4" y="14" font-weight="bold">${esc(v.id)}</text>`];
+  const step = tickStep(xMax);
+  for (let s = 0; s <= xMax; s += step)
     parts.push(
       `<line x1="${f1(x(s))}" y1="${top}" x2="${f1(x(s))}" y2="${H - 24}" stroke="#e6e6e6"/>`,
       `<text x="${f1(x(s))}" y="${H - 10}" text-anchor="middle">${s} s</text>`,
     );
-  }
-  for (const m of c.missiles)
+  const beyond: string[] = [];
+  // Row backgrounds first, under the grid and the impact lines.
+  const backgrounds = v.nations.map(
+    (_, i) =>
+      `<rect x="0" y="${top + rowH * i}" width="${W}" height="${rowH}" fill="${i % 2 === 0 ? "#f7f7f7" : "#ffffff"}"/>`,
+  );
+  for (const m of c.missiles) {
+    if (m.impactS > xMax) {
+      beyond.push(`${m.objectId} impact ${secs(m.impactS)}`);
+      continue;
+    }
     parts.push(
       `<line x1="${f1(x(m.impactS))}" y1="${top}" x2="${f1(x(m.impactS))}" y2="${H - 24}" stroke="#999" stroke-dasharray="4 3"><title>${esc(`${m.objectId}: true impact at ${secs(m.impactS)}`)}</title></line>`,
     );
+  }
   v.nations.forEach((n, i) => {
-    const y = top + rowH * i + rowH / 2;
-    parts.push(
-      `<line x1="${left}" y1="${y}" x2="${W - right}" y2="${y}" stroke="#ccc"/>`,
-      `<text x="${left - 8}" y="${y + 4}" text-anchor="end">${esc(n.name)}</text>`,
-    );
-    parts.push(...nationMarkers(n, x, y));
+    const y0 = top + rowH * i;
+    const lanes = { own: y0 + 14, partner: y0 + 33, warning: y0 + 52 };
+    parts.push(`<text x="6" y="${lanes.partner + 4}" font-weight="bold">${esc(n.name)}</text>`);
+    for (const [lane, y] of Object.entries(lanes))
+      parts.push(
+        `<line x1="${left}" y1="${y}" x2="${W - right}" y2="${y}" stroke="#d8d8d8"/>`,
+        `<text x="${left - 6}" y="${y + 3}" text-anchor="end" fill="#888" style="font-size:9px">${lane}</text>`,
+      );
+    parts.push(...nationMarkers(n, x, lanes, xMax));
+    const later = n.warnings.filter((w) => w.s > xMax).length;
+    if (later > 0) beyond.push(`${n.name}: ${later} later warning message${later > 1 ? "s" : ""}`);
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" id="timeline-${esc(v.id)}" class="timeline" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`timeline under ${v.id}`)}">${parts.join("")}</svg>`;
+  if (beyond.length > 0)
+    parts.push(
+      `<text x="${W - right}" y="14" text-anchor="end" fill="#666">${esc(`beyond the axis: ${beyond.join("; ")} →`)}</text>`,
+    );
+  return `<svg xmlns="http://www.w3.org/2000/svg" id="timeline-${esc(v.id)}" class="timeline" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`timeline under ${v.id}`)}">${backgrounds.join("")}${parts.join("")}</svg>`;
 }
 
-function nationMarkers(n: NationOutcome, x: (s: number) => number, y: number): string[] {
+type Lanes = { own: number; partner: number; warning: number };
+
+function nationMarkers(n: NationOutcome, x: (s: number) => number, lanes: Lanes, xMax: number): string[] {
   const out: string[] = [];
   const tip = (t: string) => `<title>${esc(t)}</title>`;
+  const label = (s: number, y: number) =>
+    `<text x="${f1(x(s))}" y="${y - 9}" text-anchor="middle" style="font-size:9px">${f1(s)}</text>`;
   if (n.firstDetection) {
     const d = n.firstDetection;
     out.push(
-      `<circle cx="${f1(x(d.s))}" cy="${y}" r="6" fill="none" stroke="${colourOf(n.nation)}" stroke-width="2">${tip(`${n.name}: first detection ${secs(d.s)} (${d.node}, ${d.sensorId}, ${d.sensorKind})`)}</circle>`,
+      `<circle cx="${f1(x(d.s))}" cy="${lanes.own}" r="5" fill="#fff" stroke="${colourOf(n.nation)}" stroke-width="2">${tip(`${n.name}: first detection ${secs(d.s)} (${d.node}, ${d.sensorId}, ${d.sensorKind})`)}</circle>`,
+      label(d.s, lanes.own),
     );
   }
   if (n.firstOwnTrack) {
     const t = n.firstOwnTrack;
     out.push(
-      `<rect x="${f1(x(t.s) - 5)}" y="${y - 5}" width="10" height="10" fill="${colourOf(n.nation)}">${tip(`${n.name}: first own track ${secs(t.s)} (${t.node})`)}</rect>`,
+      `<rect x="${f1(x(t.s) - 5)}" y="${lanes.own - 5}" width="10" height="10" fill="${colourOf(n.nation)}">${tip(`${n.name}: first own track ${secs(t.s)} (${t.node})`)}</rect>`,
+      label(t.s, lanes.own),
     );
   }
   for (const f of n.firstTrackFrom) {
     const cx = x(f.s);
+    const y = lanes.partner;
     out.push(
-      `<path d="M${f1(cx)} ${y - 8} L${f1(cx + 7)} ${y} L${f1(cx)} ${y + 8} L${f1(cx - 7)} ${y} Z" fill="${colourOf(f.fromParty)}" stroke="#fff">${tip(`${n.name}: first ${f.fromParty} track ${secs(f.s)} at ${f.node}, path ${f.path.join(" → ")}`)}</path>`,
+      `<path d="M${f1(cx)} ${y - 7} L${f1(cx + 7)} ${y} L${f1(cx)} ${y + 7} L${f1(cx - 7)} ${y} Z" fill="${colourOf(f.fromParty)}" stroke="#fff">${tip(`${n.name}: first ${f.fromParty} track ${secs(f.s)} at ${f.node}, path ${f.path.join(" → ")}`)}</path>`,
+      label(f.s, y),
     );
   }
-  for (const w of n.warnings) {
+  for (const w of n.warnings.filter((x) => x.s <= xMax)) {
     const cx = x(w.s);
+    const y = lanes.warning;
     out.push(
-      `<path d="M${f1(cx)} ${y - 16} L${f1(cx + 6)} ${y - 6} L${f1(cx - 6)} ${y - 6} Z" fill="${w.msgType === "Cancel" ? "#bbbbbb" : WARNING_COLOUR}">${tip(`${n.name}: ${w.kind} (${w.msgType}) ${secs(w.s)} — ${w.headline}`)}</path>`,
+      `<path d="M${f1(cx)} ${y - 6} L${f1(cx + 6)} ${y + 5} L${f1(cx - 6)} ${y + 5} Z" fill="${w.msgType === "Cancel" ? "#bbbbbb" : WARNING_COLOUR}">${tip(`${n.name}: ${w.kind} (${w.msgType}) ${secs(w.s)} — ${w.headline}`)}</path>`,
+      label(w.s, y),
     );
   }
+  if (n.warnings.length === 0)
+    out.push(
+      `<text x="${x(0) + 4}" y="${lanes.warning + 3}" fill="#999" style="font-size:9px">${n.issuesWarnings ? "no public warning" : "not a warning nation in the exercise"}</text>`,
+    );
   return out;
 }
 

@@ -51,7 +51,7 @@ import { MultiTargetTracker, trajectoryEstimates } from "../tracking/index.ts";
 import type { TrackState } from "../tracking/state.ts";
 import { defaultPolicy, type EstimateSeries, issueWarnings, type WarningEstimate } from "../warning/index.ts";
 import { loadScenario, loadSensors, loadTrackLabels } from "./inputs.ts";
-import { FusedPicture, fusedWarningEstimate, type HeldReport } from "./picture.ts";
+import { FusedPicture, fusedWarningEstimate, type HeldReport } from "../node/picture.ts";
 import { TRAJECTORY_SAMPLES, trackReport } from "./reports.ts";
 import { variantById } from "./variants.ts";
 

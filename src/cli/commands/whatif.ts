@@ -159,6 +159,10 @@ export function registerWhatIf(program: Command, io: CliIo, run: ExerciseRunner 
     .option("--seed <n>", "seed of the sensor simulation", "1")
     .option("--share-interval <s>", "seconds between releases of each updated track", "1")
     .option(
+      "--until <s>",
+      "end each replay this many seconds after launch (default: when the last detection arrives)",
+    )
+    .option(
       "--times <s,...>",
       "seconds after launch of the impact-error columns",
       DEFAULT_ERROR_TIMES_S.join(","),
@@ -173,6 +177,7 @@ export function registerWhatIf(program: Command, io: CliIo, run: ExerciseRunner 
           seed: string;
           shareInterval: string;
           times: string;
+          until?: string;
           json?: boolean;
           html?: string;
         },
@@ -183,6 +188,7 @@ export function registerWhatIf(program: Command, io: CliIo, run: ExerciseRunner 
           throw new UsageError(`--seed ${opts.seed}: expected an integer ≥ 0`);
         const shareIntervalS = parsePositive("--share-interval", opts.shareInterval, false);
         const errorTimesS = parseTimes(opts.times);
+        const untilS = opts.until === undefined ? undefined : parsePositive("--until", opts.until, false);
         const runs: { timeline: Exercise["timeline"]; truth: Exercise["truth"] }[] = [];
         for (const [i, variant] of variants.entries()) {
           const started = io.now();
@@ -191,6 +197,7 @@ export function registerWhatIf(program: Command, io: CliIo, run: ExerciseRunner 
             seed,
             variant,
             shareIntervalS,
+            ...(untilS === undefined ? {} : { untilS }),
             onProgress: progressLine(io, name, i + 1, variants.length, variant),
           });
           try {

@@ -1,17 +1,17 @@
-// End to end in Debian's Chromium (playwright-core, no downloaded browser): the built web app served by
-// the real COP server, signed in as a demo operator; a track appears on the map as the replay plays,
-// the perspective switches to another nation, a warning appears. Screenshots go to test-results/.
-// Every request the page makes must stay on this server (the map works offline).
+// End to end in Debian's Chromium (playwright-core, no downloaded browser): the real exercise of
+// 2022-10-04 (src/exercise, all five nodes) served by the COP server as `triwatch demo` serves it
+// (startCop), the built web app signed in as a demo operator; a track appears on the map as the replay
+// plays, the perspective switches to another nation, a warning appears. Screenshots go to
+// test-results/e2e/. Every request the page makes must stay on this server (the map works offline).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProject, PROJECT_ROOT } from "../src/config/project.ts";
-import { buildServer, type CopServer } from "../src/server/app.ts";
-import { TokenFileAuthenticator } from "../src/server/auth.ts";
-import { fixtureExercise } from "../src/server/cop.fixture.ts";
-import { ensureWebBuilt, OPERATORS_FILE, WEB_DIST } from "../src/server/serve.ts";
+import { PROJECT_ROOT } from "../src/config/project.ts";
+import { runExercise } from "../src/exercise/index.ts";
+import type { CopServer } from "../src/server/app.ts";
+import { startCop } from "../src/server/serve.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(PROJECT_ROOT, "test-results", "e2e");
@@ -39,27 +39,32 @@ async function control(body: unknown): Promise<void> {
   expect(res.statusCode).toBe(200);
 }
 
+/** An API answer for a token (the same server the page uses). */
+async function api(path: string, token: string) {
+  const res = await server.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
+
 const mapData = (name: string) => page.locator("#map").getAttribute(`data-${name}`);
 
 describe.skipIf(!haveChromium)("the COP in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    await ensureWebBuilt(() => {});
-    const { schemes } = loadProject();
-    // The exercise is the hand-made fixture until the exercise runner is wired here (see the report).
-    server = await buildServer({
-      authenticator: TokenFileAuthenticator.fromFile(OPERATORS_FILE, schemes),
-      runner: async () => fixtureExercise(),
-      initial: { scenarioId: "2022-10-04" },
-      scenarios: [{ id: "2022-10-04", title: "fixture" }],
+    const started = await startCop({
+      runner: runExercise,
+      request: { scenarioId: "2022-10-04" },
+      port: 0,
       speed: 1,
       loop: false,
-      webDist: WEB_DIST,
-      basemapDir: join(PROJECT_ROOT, "geodata"),
+      say: () => {},
+      logLevel: "silent",
     });
-    await server.ready();
+    server = started.server;
+    base = started.url;
+    await started.ready;
     await control({ action: "pause" });
-    base = await server.app.listen({ host: "127.0.0.1", port: 0 });
+    await control({ action: "seek", positionMs: 0 });
     profile = mkdtempSync(join(tmpdir(), "triwatch-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -90,7 +95,7 @@ describe.skipIf(!haveChromium)("the COP in Chromium", () => {
       const u = r.url();
       if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) offSite.push(u);
     });
-  }, 120_000);
+  }, 900_000);
 
   afterAll(async () => {
     if (pageErrors.length) console.error("page errors:", pageErrors);
@@ -108,38 +113,56 @@ describe.skipIf(!haveChromium)("the COP in Chromium", () => {
     expect(await mapData("tracks")).toBe("0");
     await page.screenshot({ path: join(SHOTS, "1-signed-in-before-launch.png") });
 
-    // Play at 60×: the first Japanese track (60 s after launch) appears within a couple of seconds.
+    // Play at 60×: the first Japanese track appears on the map within seconds.
     await control({ action: "speed", speed: 60 });
     await control({ action: "play" });
-    await expect.poll(async () => Number(await mapData("tracks")), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await mapData("tracks")), { timeout: 30_000 }).toBeGreaterThan(0);
     await control({ action: "pause" });
     await page.locator("#tracks li[data-track]").first().waitFor({ timeout: 10_000 });
-    const jpnTracks = await page.locator("#tracks").textContent();
-    expect(jpnTracks).toContain("JSDF-001");
-    // The map canvas really drew something (MapLibre running on WebGL).
+    // What the list shows is what Japan's node holds now (the API, same rule).
+    const jpnHeld = (await api("/api/tracks", "demo-jpn-kimitsu")).tracks as {
+      node: string;
+      report: { trackId: string };
+    }[];
+    expect(jpnHeld.length).toBeGreaterThan(0);
+    const jpnText = await page.locator("#tracks").textContent();
+    for (const t of jpnHeld) expect(jpnText).toContain(`${t.node}: `);
+    expect(jpnText).toContain(jpnHeld[0]?.report.trackId);
+    // The map canvas exists (MapLibre running on WebGL).
     expect(await page.locator("#map canvas").count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, "2-jpn-track.png") });
 
-    // Perspective: Korea holds its own track, not Japan's, and no JSDF node.
+    // Perspective: Korea sees only what ROK's node holds (no JSDF line) and only its own sensors.
+    const korSensors = (await api("/api/setup", "demo-kor-1")).setup.sensors as { name: string }[];
+    const jpnSensors = (await api("/api/setup", "demo-jpn-kimitsu")).setup.sensors as { name: string }[];
     await page.getByLabel("Perspective").selectOption("KOR");
     await expect.poll(() => page.locator("body").getAttribute("data-party"), { timeout: 10_000 }).toBe("KOR");
     await expect
-      .poll(() => page.locator("#tracks").textContent(), { timeout: 10_000 })
-      .toContain("ROK_KTMO_CELL: own KTMO-001");
-    expect(await page.locator("#tracks").textContent()).not.toContain("JSDF-001");
-    expect(await page.locator("#sensors").textContent()).toContain("Green Pine");
-    expect(await page.locator("#sensors").textContent()).not.toContain("J/FPS-5");
+      .poll(() => page.locator("#tracks").textContent(), { timeout: 15_000 })
+      .toContain("ROK_KTMO_CELL: ");
+    expect(await page.locator("#tracks").textContent()).not.toContain("JSDF: ");
+    await expect.poll(() => page.locator("#sensors").textContent()).toContain(korSensors[0]?.name);
+    for (const js of jpnSensors) expect(await page.locator("#sensors").textContent()).not.toContain(js.name);
     await page.screenshot({ path: join(SHOTS, "3-kor-perspective.png") });
 
-    // Seek past the J-Alert: the warning is listed with its text, and its area is on the map.
-    const t0 = Date.parse("2022-10-03T22:22:00Z");
-    await control({ action: "seek", positionMs: t0 + 430_000 });
+    // Seek to the end: the warnings issued are listed with their text, and their areas are on the map.
+    const end = (await api("/api/replay", "demo-kor-1")).endMs as number;
+    await control({ action: "seek", positionMs: end });
+    const warnings = (await api("/api/warnings", "demo-kor-1")).warnings as {
+      headlines: Record<string, string>;
+    }[];
+    expect(warnings.length).toBeGreaterThan(0);
+    const first = warnings[0]?.headlines ?? {};
+    await expect.poll(() => page.locator("#warnings").textContent(), { timeout: 15_000 }).toContain(first.en);
+    if (first.ja) {
+      await page.getByLabel("Language").selectOption("ja");
+      await expect.poll(() => page.locator("#warnings").textContent()).toContain(first.ja);
+    }
     await expect
-      .poll(() => page.locator("#warnings").textContent(), { timeout: 10_000 })
-      .toContain("Missile launch information");
-    await page.getByLabel("Language").selectOption("ja");
-    await expect.poll(() => page.locator("#warnings").textContent()).toContain("ミサイル発射情報");
-    expect(Number(await mapData("warnings"))).toBeGreaterThan(0);
+      .poll(async () => Number(await mapData("warnings")), { timeout: 10_000 })
+      .toBe(warnings.length);
+    await page.getByRole("button", { name: "Fit map to tracks" }).click();
+    await page.waitForTimeout(1_000);
     await page.screenshot({ path: join(SHOTS, "4-warning.png") });
 
     // Keyboard: the play button is reachable and works with the keyboard.
@@ -156,5 +179,5 @@ describe.skipIf(!haveChromium)("the COP in Chromium", () => {
 
     expect(offSite).toEqual([]);
     expect(pageErrors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

@@ -23,7 +23,8 @@ const LAYER: Record<string, number> = {
   /** Drives the runtime (nodes, simulation) together; below the surfaces. */
   exercise: 4.5,
   server: 5,
-  cli: 5,
+  // The command line composes everything, the COP server included (`triwatch demo` starts it).
+  cli: 6,
 };
 /** Cores that may use other cores (same layer), as the architecture allows where natural. */
 const CORE_PEERS: Record<string, string[]> = {

@@ -8,7 +8,7 @@ import type { RegionIndex } from "../geo/regions.ts";
 import { assess, type NationAssessment, NearbySubdivisions } from "./assess.ts";
 import type { EstimateSeries, WarningEstimate } from "./estimate.ts";
 import { distanceKm } from "./geometry.ts";
-import { areaWidthKm, type WarningPolicy } from "./policy.ts";
+import type { WarningPolicy } from "./policy.ts";
 
 /** One evaluation of the driving track. */
 export interface Evaluation {
@@ -35,8 +35,8 @@ export function evaluateSeries(
   const sorted = [...series.estimates].sort((a, b) => a.t - b.t);
   const latest = new Map<string, { cur: WarningEstimate; drift: number }>();
   const cache = new Map<WarningEstimate, NationAssessment>();
-  const opts = { nation: policy.nation, areaBufferKm: areaWidthKm(policy), pathStepKm: policy.pathStepKm };
-  const near = new NearbySubdivisions(regions, policy.nation, areaWidthKm(policy));
+  const opts = { nation: policy.nation, areaBufferKm: policy.areaBufferKm, pathStepKm: policy.pathStepKm };
+  const near = new NearbySubdivisions(regions, policy.nation, policy.areaBufferKm);
   const assessed = (e: WarningEstimate): NationAssessment => {
     let a = cache.get(e);
     if (!a) {

@@ -9,8 +9,8 @@ export {
 export { HISTORY, type HistoricalTimeline, historyFor, secondsAfterLaunch } from "./history.ts";
 export { type IssueOptions, issueWarnings } from "./issue.ts";
 export {
-  areaWidthKm,
   defaultPolicy,
+  JALERT_2017_WIDTH_KM,
   JapanWarningPolicy,
   KoreaWarningPolicy,
   TARGET_WIDTH_KM,

@@ -5,7 +5,8 @@
  * - Launch (発射情報): the path probability reaches `pathProbability` on `confirmEvaluations` evaluations
  *   in a row of a track with path quality; names the prefectures (and Tokyo's islands) the path passes
  *   with `areaProbability` whose time under the path has not yet gone by (2022-11-03: an alert after the
- *   passage helps no one). New prefectures later get an update naming them all (2022-10-04 07:29).
+ *   passage helps no one), and every prefecture within `targetWidthKm` of the path still ahead (J-Alert
+ *   practice, targeting.ts). New prefectures later get an update naming them all (2022-10-04 07:29).
  * - Predicted impact (直ちに避難): the impact probability reaches `impactProbability` on consecutive
  *   evaluations of a track with impact quality (older than `minImpactTrackAgeS`, predicted impact moving
  *   under `maxImpactDriftKmPerS`), before the predicted impact time (2023-04-13: a young track's boost-
@@ -29,6 +30,7 @@ import { distanceKm } from "./geometry.ts";
 import type { JapanWarningPolicy } from "./policy.ts";
 import { seaAt } from "./seas.ts";
 import { spaceLaunchEvaluations } from "./space.ts";
+import { TargetBand } from "./targeting.ts";
 import {
   cancellationText,
   impactText,
@@ -70,6 +72,13 @@ export function japanWarnings(
   let overflown: { firstT: number; lastT: number } | null = null;
   let lastSpace: Evaluation | undefined;
   const ballisticActive = (): boolean => seq.active.some((x) => !spaceIds.has(x.id));
+  // J-Alert's practice width: prefectures near the path still ahead are named too (targeting.ts).
+  const band = new TargetBand(regions, "JPN", policy.targetWidthKm);
+  const withBand = (under: AreaProbability[], e: Evaluation["estimate"], t: number): AreaProbability[] => {
+    if (policy.targetWidthKm <= 0) return under;
+    const named = new Set(under.map(key));
+    return [...under, ...band.around(e, t, inJapanBox).filter((x) => !named.has(key(x)))];
+  };
   const emit = (d: Omit<Draft, "native" | "english">, text: JapaneseMessage): Alert =>
     seq.emit(d, text.ja, text.en);
   const refs = (): AlertReference[] => seq.refs();
@@ -196,7 +205,11 @@ export function japanWarnings(
     }
 
     if (pathRun >= policy.confirmEvaluations) {
-      const targets = a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t);
+      const targets = withBand(
+        a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t),
+        e,
+        t,
+      );
       const fresh = targets.filter((x) => !issued.has(key(x)));
       if (fresh.length === 0) return;
       for (const x of targets) issued.set(key(x), x);
@@ -211,7 +224,12 @@ export function japanWarnings(
           probabilityOf: "path over Japan's land or territorial sea",
           subdivisions: targets.map((x) => x.subdivision),
           ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
-          drawn: { shape: "path", estimate: e, halfWidthKm: policy.targetWidthKm, inBox: inJapanBox },
+          drawn: {
+            shape: "path",
+            estimate: e,
+            halfWidthKm: Math.max(policy.areaBufferKm, policy.targetWidthKm),
+            inBox: inJapanBox,
+          },
         },
         launchText(),
       );
@@ -308,7 +326,11 @@ export function japanWarnings(
       }
     }
     if (spaceRun < policy.confirmEvaluations) return;
-    const targets = a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t);
+    const targets = withBand(
+      a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t),
+      e,
+      t,
+    );
     const fresh = targets.filter((x) => !issued.has(key(x)));
     if (fresh.length === 0) return;
     for (const x of targets) issued.set(key(x), x);
@@ -323,7 +345,12 @@ export function japanWarnings(
         probabilityOf: "launcher's path over Japan's land or territorial sea",
         subdivisions: targets.map((x) => x.subdivision),
         ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
-        drawn: { shape: "path", estimate: e, halfWidthKm: policy.targetWidthKm, inBox: inJapanBox },
+        drawn: {
+          shape: "path",
+          estimate: e,
+          halfWidthKm: Math.max(policy.areaBufferKm, policy.targetWidthKm),
+          inBox: inJapanBox,
+        },
         spaceLaunch: true,
       },
       launchText(),

@@ -35,12 +35,9 @@ const common = {
   impactProbability: probability.default(0.5),
   /** Path probability under which an active warning is cancelled: well below the issue threshold. */
   cancelProbability: probability.default(0.02),
-  /**
-   * A subdivision is named when the path or impact passes within the nation's area width (Korea:
-   * `areaBufferKm`; Japan: `targetWidthKm`) of it with this probability.
-   */
+  /** A subdivision is named when the path or impact passes within `areaBufferKm` of it with this probability. */
   areaProbability: probability.default(0.1),
-  /** Korea's margin (km) around a province for naming it: about 2× the 12 NM territorial sea. */
+  /** Margin (km) around land for naming a subdivision: about 2× the 12 NM territorial sea. */
   areaBufferKm: z.number().min(0).default(50),
   /** Step (km) at which the predicted path is classified near the nation (islands are a few km wide). */
   pathStepKm: z.number().positive().default(5),
@@ -48,20 +45,26 @@ const common = {
   status: z.enum(["actual", "exercise", "system", "test", "draft"]).default("exercise"),
 };
 
-/** Default J-Alert targeting width (km); see `targetWidthKm`. */
+/** Default J-Alert targeting width (km), calibrated on facts.md §4.1's area lists; see `targetWidthKm`. */
 export const TARGET_WIDTH_KM = 50;
+/** The width (km) that reproduces the 2017 overflight J-Alerts' 12 prefectures; see `targetWidthKm`. */
+export const JALERT_2017_WIDTH_KM = 550;
 
 /** Japan's J-Alert rules. */
 export const JapanWarningPolicy = z.strictObject({
   nation: z.literal("JPN"),
   ...common,
   /**
-   * J-Alert targeting width: prefectures within this distance (km) of the predicted path or impact area
-   * are named. facts.md §4.1 records the practice: the 2017 overflights of the Oshima Peninsula and Cape
-   * Erimo named 12 prefectures from Hokkaido to Nagano and Ibaraki (up to about 550 km south of the
-   * path); 2022-10-04 named Hokkaido and Aomori for a path over Aomori, 2022-11-03 Miyagi, Yamagata and
-   * Niigata. No width is published: the default is the bench's calibration against those events
-   * (`npx tsx bench/warnings.ts --widths …`, bench/RESULTS.md), an engineering choice.
+   * J-Alert targeting width (km). Besides the prefectures under the path (`areaBufferKm` with
+   * `areaProbability`), a launch message names every prefecture within this distance of the predicted
+   * path still ahead, as J-Alert practice did (facts.md §4.1): the 2017 overflights of the Oshima Peninsula
+   * and Cape Erimo named 12 prefectures from Hokkaido down to Nagano and Ibaraki, some 500 km south of the
+   * path; 2022-10-04 named Hokkaido and Aomori for a path over Aomori, 2022-11-03 Miyagi, Yamagata and
+   * Niigata. No width is published, and one width cannot match both: about 550 km gives the 2017 lists
+   * (warning.test.ts), but names 13–14 prefectures for the 2022-10-04 and 2023-11-21 paths, where 1–2
+   * were named. The default is the width that agrees best with all four recorded lists (`npx tsx
+   * bench/warnings.ts --widths …`, bench/RESULTS.md): the practice since 2022. An engineering choice;
+   * 0 names only the prefectures under the path.
    */
   targetWidthKm: z.number().min(0).default(TARGET_WIDTH_KM),
   /** Path probability at which a finished passage is announced as an overflight (通過). */
@@ -106,9 +109,4 @@ export type WarningPolicy = z.infer<typeof WarningPolicy>;
 /** The default policy of a nation. */
 export function defaultPolicy(nation: "JPN" | "KOR"): WarningPolicy {
   return WarningPolicy.parse({ nation });
-}
-
-/** Distance (km) from the path or impact area within which a subdivision is named. */
-export function areaWidthKm(policy: WarningPolicy): number {
-  return policy.nation === "JPN" ? policy.targetWidthKm : policy.areaBufferKm;
 }

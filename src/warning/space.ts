@@ -13,7 +13,7 @@ import type { RegionIndex } from "../geo/regions.ts";
 import { assess, type NationAssessment, NearbySubdivisions } from "./assess.ts";
 import type { EstimateSeries, SpaceLaunchEstimate, WarningEstimate } from "./estimate.ts";
 import type { Evaluation } from "./evaluate.ts";
-import { areaWidthKm, type JapanWarningPolicy } from "./policy.ts";
+import type { JapanWarningPolicy } from "./policy.ts";
 
 const R_KM = 6371.0088;
 const DEG = Math.PI / 180;
@@ -80,8 +80,8 @@ export function spaceLaunchEvaluations(
   policy: JapanWarningPolicy,
 ): Evaluation[] {
   const sorted = [...(series.spaceLaunch ?? [])].sort((a, b) => a.t - b.t);
-  const near = new NearbySubdivisions(regions, policy.nation, areaWidthKm(policy));
-  const opts = { nation: policy.nation, areaBufferKm: areaWidthKm(policy), pathStepKm: policy.pathStepKm };
+  const near = new NearbySubdivisions(regions, policy.nation, policy.areaBufferKm);
+  const opts = { nation: policy.nation, areaBufferKm: policy.areaBufferKm, pathStepKm: policy.pathStepKm };
   const latest = new Map<string, { s: SpaceLaunchEstimate; e: WarningEstimate; a: NationAssessment }>();
   const out: Evaluation[] = [];
   let i = 0;

@@ -10,7 +10,7 @@ import { assess } from "./assess.ts";
 import type { WarningEstimate } from "./estimate.ts";
 import { historyFor, secondsAfterLaunch } from "./history.ts";
 import { issueWarnings } from "./issue.ts";
-import { defaultPolicy } from "./policy.ts";
+import { defaultPolicy, JALERT_2017_WIDTH_KM, TARGET_WIDTH_KM, WarningPolicy } from "./policy.ts";
 import { crafted, craftedLauncher } from "./series.fixture.ts";
 
 let regions: RegionIndex;
@@ -146,6 +146,51 @@ describe("Japan", () => {
     expect(on.impactAreas[0]?.subdivision.nameNative).toBe("青森県");
     expect(off.pImpact).toBe(0);
     expect(off.pPath).toBe(0);
+  });
+});
+
+describe("Japan: targeting width (policy targetWidthKm)", () => {
+  // A 2017-08-29-like overflight: over the Oshima Peninsula (41.8°N 140.3°E) and Cape Erimo (41.9°N
+  // 143.25°E) into the Pacific (the crafted path is straight in lat/lon, so it starts north of Sunan).
+  const overflight2017 = (): WarningEstimate[] =>
+    [150, 160, 170, 180].map((s) =>
+      crafted({
+        s,
+        launch: { lat: 41.2, lon: 126.0 },
+        impact: { lat: 42.5, lon: 157.5 },
+        flightS: 840,
+        semiMajorKm: 20,
+      }),
+    );
+  const TWELVE_2017 = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県"].concat(
+    ["栃木県", "群馬県", "新潟県", "長野県"],
+  );
+  const namedWith = (targetWidthKm?: number): string[] => {
+    const es = overflight2017();
+    const policy = WarningPolicy.parse(
+      targetWidthKm === undefined ? { nation: "JPN" } : { nation: "JPN", targetWidthKm },
+    );
+    const alerts = issueWarnings({ estimates: es, endT: Math.max(...es.map((e) => e.t)) }, regions, policy);
+    all.push(...alerts);
+    return [
+      ...new Set(
+        alerts.filter((a) => a.kind.system === "j-alert" && a.kind.type === "launch").flatMap(areaNames),
+      ),
+    ];
+  };
+
+  it("the default names the prefectures near the path (2022–2023 practice): Hokkaido and Aomori", () => {
+    expect(defaultPolicy("JPN")).toMatchObject({ targetWidthKm: TARGET_WIDTH_KM });
+    expect(namedWith().sort()).toEqual(["北海道", "青森県"].sort());
+  });
+
+  it("the 2017 width (550 km) names the 12 prefectures of the 2017 J-Alerts, and not Tokyo's islands or Okinawa", () => {
+    const wide = namedWith(JALERT_2017_WIDTH_KM);
+    for (const p of TWELVE_2017) expect(wide).toContain(p);
+    expect(wide).not.toContain("東京都（伊豆諸島・小笠原諸島）");
+    expect(wide).not.toContain("沖縄県");
+    // Widening only adds prefectures.
+    for (const p of namedWith()) expect(wide).toContain(p);
   });
 });
 

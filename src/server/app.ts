@@ -102,9 +102,12 @@ export async function buildServer(o: ServerOptions): Promise<CopServer> {
     new Gauge("triwatch_stream_clients", "Connected WebSocket clients", () => [{ value: streamHub.size }]),
   );
   metrics.add(
-    new Gauge("triwatch_stream_events_sent_total", "Events pushed on the stream", () => [
-      { value: streamHub.eventsSent },
-    ]),
+    new Gauge(
+      "triwatch_stream_events_sent_total",
+      "Events pushed on the stream",
+      () => [{ value: streamHub.eventsSent }],
+      "counter",
+    ),
   );
   metrics.add(
     new Gauge("triwatch_exercise_events", "Events in the current exercise's timeline", () => [

@@ -36,13 +36,13 @@ export class Counter implements Family {
   }
 }
 
-/** A gauge read when scraped. */
+/** A value read when scraped: a gauge, or a counter kept elsewhere (`type: "counter"`). */
 export class Gauge implements Family {
-  readonly type = "gauge";
   constructor(
     readonly name: string,
     readonly help: string,
     readonly read: () => { labels?: Labels; value: number }[],
+    readonly type: "gauge" | "counter" = "gauge",
   ) {}
   render(): string[] {
     return this.read().map((s) => `${this.name}${labelText(s.labels ?? {})} ${s.value}`);

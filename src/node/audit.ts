@@ -13,7 +13,7 @@ import {
   MerkleLog,
   type ObservationProblem,
 } from "../audit/index.ts";
-import type { RejectReason } from "../envelope/index.ts";
+import type { HandshakeFailure, RejectReason } from "../envelope/index.ts";
 import type { Item } from "../model/item.ts";
 import type { Decision } from "../policy/decide.ts";
 import type { Delivery, Store } from "../ports.ts";
@@ -26,7 +26,9 @@ export type Rejection =
   | "DUPLICATE"
   | RejectReason
   /** A partner's tree head refused (see `PartnerView`): a fork, a rewritten history, time reversal, a bad head. */
-  | `TREE_HEAD_${ObservationProblem}`;
+  | `TREE_HEAD_${ObservationProblem}`
+  /** A link handshake message refused. */
+  | `HANDSHAKE_${HandshakeFailure["reason"]}`;
 
 /** The digest of an item's canonical JSON, as audit records carry it. */
 function hashItem(item: Item): string {

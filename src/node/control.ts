@@ -31,7 +31,17 @@ export const Control = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("link-hello"), hello: Compact }),
   /** The signed reply to a hello. */
   z.strictObject({ kind: z.literal("link-reply"), reply: Compact }),
-  /** Asks the partner to start a handshake (the answering side after its own restart). */
-  z.strictObject({ kind: z.literal("link-request") }),
+  /**
+   * Asks the partner to start a handshake (the answering side, on start): `answered` is the SHA-256
+   * (base64url) of the hello its current channel came from, if any, so that a partner already on that
+   * channel does not rekey.
+   */
+  z.strictObject({
+    kind: z.literal("link-request"),
+    answered: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/)
+      .optional(),
+  }),
 ]);
 export type Control = z.infer<typeof Control>;

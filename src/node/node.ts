@@ -15,6 +15,7 @@
  * channel (the channel travels in the signed release's nonce, see secure.ts).
  */
 
+import { createHash } from "node:crypto";
 import {
   type Misbehaviour,
   type SignedTreeHead,
@@ -145,6 +146,12 @@ export class TriwatchNode {
   #headTimer: ReturnType<typeof setInterval> | undefined;
   /** Partners whose link channel is established (by either end of the handshake). */
   readonly #linked = new Set<string>();
+  /** Partners to which a hello is being signed and sent. */
+  readonly #helloInFlight = new Set<string>();
+  /** Per partner, the end of the queue of control messages being handled. */
+  readonly #controlQueue = new Map<string, Promise<void>>();
+  /** Per partner, the SHA-256 (base64url) of the hello the current channel came from. */
+  readonly #channelHello = new Map<string, string>();
   #linkTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(deps: NodeDeps) {
@@ -348,21 +355,35 @@ export class TriwatchNode {
    * each link is up.
    */
   connectLinks(retryMs = 1000): void {
-    const hello = (p: string) => {
-      this.#watch(this.openLink(p).then((h) => this.#control(p, { kind: "link-hello", hello: h }))).catch(
-        () => {},
-      );
-    };
     const round = () => {
-      for (const p of this.#partners) if (this.id < p && !this.#linked.has(p)) hello(p);
+      for (const p of this.#partners) if (this.id < p && !this.#linked.has(p)) this.#sendHello(p);
     };
     for (const p of this.#partners) {
-      if (this.id > p) this.#watch(this.#control(p, { kind: "link-request" })).catch(() => {});
+      if (this.id > p && !this.#linked.has(p)) {
+        const answered = this.#channelHello.get(p);
+        this.#watch(this.#control(p, { kind: "link-request", ...(answered ? { answered } : {}) })).catch(
+          () => {},
+        );
+      }
     }
     round();
     if (this.#linkTimer !== undefined) clearInterval(this.#linkTimer);
     this.#linkTimer = setInterval(round, retryMs);
     this.#linkTimer.unref?.();
+  }
+
+  /** Signs and sends a hello to `p`, unless one is being sent or the link came up meanwhile. */
+  #sendHello(p: string): void {
+    if (this.#helloInFlight.has(p)) return;
+    this.#helloInFlight.add(p);
+    const sent = this.openLink(p)
+      .then((hello) => {
+        // Linked meanwhile (a reply to an earlier hello): another hello would make the partner rekey.
+        if (this.#linked.has(p)) return;
+        return this.#control(p, { kind: "link-hello", hello });
+      })
+      .finally(() => this.#helloInFlight.delete(p));
+    this.#watch(sent).catch(() => {});
   }
 
   /** Partners with an established link channel. */
@@ -375,37 +396,45 @@ export class TriwatchNode {
     return this.#partners;
   }
 
-  #linkUp(peer: string): void {
+  #linkUp(peer: string, hello: string): void {
     this.#linked.add(peer);
+    this.#channelHello.set(peer, createHash("sha256").update(hello).digest("base64url"));
     this.#deps.observer?.({ kind: "link-up", peer });
   }
 
-  /** A handshake message from a partner: answer a hello, finish with a reply, or start one on request. */
+  /**
+   * A handshake message from a partner: answer a hello, finish with the reply to the latest hello sent,
+   * or, asked by a partner that holds no channel or another one than ours (it restarted), start again.
+   */
   async #linkControl(d: Delivery, control: Extract<Control, { kind: `link-${string}` }>): Promise<void> {
     if (control.kind === "link-request") {
-      if (this.id < d.from && this.#partners.includes(d.from)) {
-        this.#linked.delete(d.from);
-        const hello = await this.openLink(d.from);
-        await this.#control(d.from, { kind: "link-hello", hello });
-      }
+      if (this.id > d.from || !this.#partners.includes(d.from)) return;
+      if (control.answered !== undefined && control.answered === this.#channelHello.get(d.from)) return;
+      this.#linked.delete(d.from);
+      this.#sendHello(d.from);
       return;
     }
     if (control.kind === "link-hello") {
-      let reply: string;
-      try {
-        reply = await this.acceptLink(control.hello, d.from);
-      } catch (e) {
-        this.#audit.reject(d, "MALFORMED", (e as Error).message);
+      const { keys, ring, now } = this.#deps;
+      const answered = await answerHandshake(keys, ring, control.hello, now(), ENVELOPE_LIMITS);
+      if (!answered.ok) {
+        this.#audit.reject(d, `HANDSHAKE_${answered.reason}`, answered.detail);
         return;
       }
-      await this.#control(d.from, { kind: "link-reply", reply });
-      this.#linkUp(d.from);
+      if (answered.channel.peer !== d.from) {
+        this.#audit.reject(d, "HANDSHAKE_WRONG_LINK", `hello of ${answered.channel.peer} sent by ${d.from}`);
+        return;
+      }
+      this.#channels.set(d.from, answered.channel);
+      await this.#control(d.from, { kind: "link-reply", reply: answered.reply });
+      this.#linkUp(d.from, control.hello);
       return;
     }
-    if (!this.#pending.has(d.from)) return; // a reply to a handshake already finished
+    const pending = this.#pending.get(d.from);
+    if (!pending) return; // a reply to a handshake already finished
     try {
       await this.completeLink(d.from, control.reply);
-      this.#linkUp(d.from);
+      this.#linkUp(d.from, pending.hello);
     } catch {
       // A reply to an earlier hello than the one waiting: the reply to the latest will follow.
     }
@@ -523,7 +552,18 @@ export class TriwatchNode {
   }
 
   async #receive(d: Delivery): Promise<void> {
-    if (d.headers[CONTROL_HEADER] !== undefined) return this.#receiveControl(d);
+    if (d.headers[CONTROL_HEADER] !== undefined) {
+      // One partner's control messages are handled one at a time, in arrival order: a handshake answered
+      // out of order would leave the two ends on different channels, and heads are checked in order.
+      const queued = (this.#controlQueue.get(d.from) ?? Promise.resolve()).then(() =>
+        this.#receiveControl(d),
+      );
+      this.#controlQueue.set(
+        d.from,
+        queued.catch(() => {}),
+      );
+      return queued;
+    }
     const at = this.#deps.now();
     // Opened at once, before any await: the channel's track sequence numbers are checked in arrival order.
     const frame = await openFrame(this.#receiver, decoder.decode(d.payload), at);

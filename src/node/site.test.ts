@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../config/files.ts";
+import { PROJECT_ROOT } from "../config/project.ts";
+import { loadSiteConfig, SiteCommand, SiteConfig } from "./site.ts";
+
+describe("site files", () => {
+  it("reads the example, with paths taken from its directory", () => {
+    const site = loadSiteConfig(join(PROJECT_ROOT, "examples", "site", "jsdf.yaml"));
+    expect(site.node).toBe("JSDF");
+    expect(site.dir).toBe(join(PROJECT_ROOT, "examples", "site"));
+    expect(site.store).toEqual({ postgres: "postgres://127.0.0.1:5432/test", schema: "triwatch_jsdf" });
+  });
+
+  it("refuses unknown fields, a missing store, and both or neither of password and passwordFile", () => {
+    const base = {
+      node: "JSDF",
+      keys: "k",
+      store: { pglite: "d" },
+      nats: { servers: ["nats://x:1"], password: "p" },
+    };
+    expect(SiteConfig.safeParse(base).success).toBe(true);
+    expect(SiteConfig.safeParse({ ...base, extra: 1 }).success).toBe(false);
+    expect(SiteConfig.safeParse({ ...base, store: undefined }).success).toBe(false);
+    expect(SiteConfig.safeParse({ ...base, store: { postgres: "mysql://x" } }).success).toBe(false);
+    const both = { ...base, nats: { ...base.nats, passwordFile: "f" } };
+    const neither = { ...base, nats: { servers: ["nats://x:1"] } };
+    expect(SiteConfig.safeParse(both).success).toBe(false);
+    expect(SiteConfig.safeParse(neither).success).toBe(false);
+  });
+
+  it("names the file and field of a bad site file", () => {
+    expect(() => loadSiteConfig(join(PROJECT_ROOT, "examples", "rok-track-report.json"))).toThrow(InputError);
+  });
+
+  it("parses commands at the edge: an item must be a valid item", () => {
+    expect(SiteCommand.safeParse({ cmd: "stop" }).success).toBe(true);
+    expect(
+      SiteCommand.safeParse({ cmd: "release", item: { id: "x" }, to: "JSDF", channel: "real-time" }).success,
+    ).toBe(false);
+  });
+});

@@ -157,7 +157,7 @@ export interface CompareOptions {
   baseline?: string;
   errorTimesS?: readonly number[];
   curveStepS?: number;
-  /** Nations whose warnings the exercise issues (default JPN and KOR). */
+  /** Nations whose warnings the exercise issues (default JPN and KOR, as `WARNING_NODES` of run.ts). */
   warningNations?: readonly string[];
 }
 
@@ -295,7 +295,8 @@ function nationOutcome(events: readonly CopEvent[], c: NationContext): NationOut
           headline: e.headlines.en ?? Object.values(e.headlines)[0] ?? "",
         }))
     : [];
-  const at = (sec: number) => impactErrorAt(events, c, c.launchMs + sec * 1000, sec);
+  const errors = impactErrorsAt(events, c, [...c.errorTimesS, ...c.curveTimes]);
+  const at = (sec: number) => errors.get(sec) as ImpactError;
   const byArrival = [...firstFrom.values()].sort((a, b) => a.t - b.t || a.path.length - b.path.length);
   const firstShared = byArrival[0];
   return {
@@ -326,35 +327,46 @@ function nationOutcome(events: readonly CopEvent[], c: NationContext): NationOut
 }
 
 /**
- * The nation's best impact-point error at time `tMs`: per node, the latest fused event of each fused
- * object at or before `tMs` (or, for a node with no fused event yet, the latest report of each of its
- * own tracks), each scored against the nearest missile's true impact; the smallest over objects and nodes.
+ * The nation's best impact-point error at each time asked (s after launch), in one pass over the events:
+ * per node, the latest fused event of each fused object at or before the time (or, for a node with no
+ * fused event yet, the latest report of each of its own tracks), each scored against the nearest missile's
+ * true impact; the smallest over objects and nodes.
  */
-function impactErrorAt(events: readonly CopEvent[], c: NationContext, tMs: number, atS: number): ImpactError {
+function impactErrorsAt(
+  events: readonly CopEvent[],
+  c: NationContext,
+  timesS: readonly number[],
+): Map<number, ImpactError> {
+  const mine = new Set(c.nodes);
   const fused = new Map<string, CopFusedEvent>();
   const own = new Map<string, CopTrackEvent>();
-  for (const e of events) {
-    if (e.t > tMs) break;
-    if (e.type === "fused" && c.nodes.includes(e.node)) fused.set(`${e.node}|${e.fusedId}`, e);
-    else if (e.type === "track" && e.own && c.nodes.includes(e.node))
-      own.set(`${e.node}|${e.report.trackId}`, e);
+  const out = new Map<number, ImpactError>();
+  let i = 0;
+  for (const atS of [...new Set(timesS)].sort((a, b) => a - b)) {
+    const tMs = c.launchMs + atS * 1000;
+    for (; i < events.length && (events[i] as CopEvent).t <= tMs; i++) {
+      const e = events[i] as CopEvent;
+      if (e.type === "fused" && mine.has(e.node)) fused.set(`${e.node}|${e.fusedId}`, e);
+      else if (e.type === "track" && e.own && mine.has(e.node)) own.set(`${e.node}|${e.report.trackId}`, e);
+    }
+    out.set(atS, bestEstimate(atS, [...fused.values()], [...own.values()], c.missiles));
   }
-  const nodesWithFused = new Set([...fused.values()].map((e) => e.node));
-  const candidates: { source: "fused" | "own-track"; node: string; lat: number; lon: number }[] = [
-    ...[...fused.values()].map((e) => ({
-      source: "fused" as const,
-      node: e.node,
-      lat: e.report.impact.lat,
-      lon: e.report.impact.lon,
-    })),
-    ...[...own.values()]
+  return out;
+}
+
+/** The estimate closest to a missile's true impact: fused ones, and own tracks of nodes without any. */
+function bestEstimate(
+  atS: number,
+  fused: readonly CopFusedEvent[],
+  own: readonly CopTrackEvent[],
+  missiles: readonly Missile[],
+): ImpactError {
+  const nodesWithFused = new Set(fused.map((e) => e.node));
+  const candidates = [
+    ...fused.map((e) => ({ source: "fused" as const, node: e.node, impact: e.report.impact })),
+    ...own
       .filter((e) => !nodesWithFused.has(e.node))
-      .map((e) => ({
-        source: "own-track" as const,
-        node: e.node,
-        lat: e.report.impact.lat,
-        lon: e.report.impact.lon,
-      })),
+      .map((e) => ({ source: "own-track" as const, node: e.node, impact: e.report.impact })),
   ];
   let best: ImpactError = {
     atS,
@@ -365,8 +377,8 @@ function impactErrorAt(events: readonly CopEvent[], c: NationContext, tMs: numbe
     estimates: candidates.length,
   };
   for (const cand of candidates)
-    for (const m of c.missiles) {
-      const km = greatCircleKm(cand.lat, cand.lon, m.lat, m.lon);
+    for (const m of missiles) {
+      const km = greatCircleKm(cand.impact.lat, cand.impact.lon, m.lat, m.lon);
       if (best.km === null || km < best.km)
         best = {
           ...best,

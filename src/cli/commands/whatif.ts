@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type Exercise, type ExerciseOptions, runExercise } from "../../exercise/run.ts";
+import { type Exercise, type ExerciseOptions, runExercise, WARNING_NODES } from "../../exercise/run.ts";
 import { VARIANTS } from "../../exercise/variants.ts";
 import {
   compareVariants,
@@ -209,7 +209,7 @@ export function registerWhatIf(program: Command, io: CliIo, run: ExerciseRunner 
             `whatif ${name}: variant ${i + 1} of ${variants.length} (${variant}) done in ${((io.now() - started) / 1000).toFixed(0)} s`,
           );
         }
-        const comparison = compareVariants(runs, { errorTimesS });
+        const comparison = compareVariants(runs, { errorTimesS, warningNations: Object.keys(WARNING_NODES) });
         if (opts.html !== undefined) {
           writeFileSync(opts.html, renderWhatIfHtml(comparison));
           io.err(`whatif ${name}: report written to ${opts.html}`);

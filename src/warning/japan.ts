@@ -319,7 +319,8 @@ export function japanWarnings(
     lastSpace = ev;
     spaceRun = ev.pathQuality && a.pPath >= policy.pathProbability ? spaceRun + 1 : 0;
     if (spaceIds.size > 0) {
-      const ahead = a.pathAreas.some((x) => issued.has(key(x)) && x.lastT >= t);
+      // Named by the practice width too: a prefecture only near the path is still ahead while it is.
+      const ahead = withBand(a.pathAreas, e, t).some((x) => issued.has(key(x)) && x.lastT >= t);
       if (!ahead) {
         closeSpace(ev, "The launcher has gone past the prefectures warned.");
         return;

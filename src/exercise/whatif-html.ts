@@ -147,7 +147,7 @@ function timelineSvg(c: WhatIfComparison, v: VariantOutcome, xMax: number): stri
   const W = 940;
   const left = 170;
   const right = 30;
-  const rowH = 66;
+  const rowH = 72;
   const top = 24;
   const H = top + rowH * v.nations.length + 26;
   const x = (s: number) => left + (Math.max(0, Math.min(s, xMax)) / xMax) * (W - left - right);
@@ -175,7 +175,7 @@ function timelineSvg(c: WhatIfComparison, v: VariantOutcome, xMax: number): stri
   }
   v.nations.forEach((n, i) => {
     const y0 = top + rowH * i;
-    const lanes = { own: y0 + 14, partner: y0 + 33, warning: y0 + 52 };
+    const lanes = { own: y0 + 14, partner: y0 + 40, warning: y0 + 60 };
     parts.push(`<text x="6" y="${lanes.partner + 4}" font-weight="bold">${esc(n.name)}</text>`);
     for (const [lane, y] of Object.entries(lanes))
       parts.push(
@@ -198,8 +198,9 @@ type Lanes = { own: number; partner: number; warning: number };
 function nationMarkers(n: NationOutcome, x: (s: number) => number, lanes: Lanes, xMax: number): string[] {
   const out: string[] = [];
   const tip = (t: string) => `<title>${esc(t)}</title>`;
-  const label = (s: number, y: number) =>
-    `<text x="${f1(x(s))}" y="${y - 9}" text-anchor="middle" style="font-size:9px">${f1(s)}</text>`;
+  // Labels above the marks, the own track's below (it often follows the detection closely).
+  const label = (s: number, y: number, below = false) =>
+    `<text x="${f1(x(s))}" y="${below ? y + 15 : y - 9}" text-anchor="middle" style="font-size:9px">${f1(s)}</text>`;
   if (n.firstDetection) {
     const d = n.firstDetection;
     out.push(
@@ -211,7 +212,7 @@ function nationMarkers(n: NationOutcome, x: (s: number) => number, lanes: Lanes,
     const t = n.firstOwnTrack;
     out.push(
       `<rect x="${f1(x(t.s) - 5)}" y="${lanes.own - 5}" width="10" height="10" fill="${colourOf(n.nation)}">${tip(`${n.name}: first own track ${secs(t.s)} (${t.node})`)}</rect>`,
-      label(t.s, lanes.own),
+      label(t.s, lanes.own, true),
     );
   }
   for (const f of n.firstTrackFrom) {
@@ -240,11 +241,11 @@ function nationMarkers(n: NationOutcome, x: (s: number) => number, lanes: Lanes,
 /** Impact-error curves of one nation, a line per variant, on a log scale. */
 function errorSvg(c: WhatIfComparison, nation: string): string {
   const W = 470;
-  const H = 260;
+  const H = 276;
   const left = 48;
   const right = 12;
   const top = 24;
-  const bottom = 56;
+  const bottom = 72;
   const name = c.variants[0]?.nations.find((n) => n.nation === nation)?.name ?? nation;
   const all = c.variants.flatMap(
     (v) => v.nations.find((n) => n.nation === nation)?.errorCurve.map((p) => p.km) ?? [],
@@ -276,6 +277,8 @@ function errorSvg(c: WhatIfComparison, nation: string): string {
     `<text x="${f1((left + W - right) / 2)}" y="${H - bottom + 28}" text-anchor="middle">s after launch</text>`,
     `<text x="12" y="${f1((top + H - bottom) / 2)}" text-anchor="middle" transform="rotate(-90 12 ${f1((top + H - bottom) / 2)})">km</text>`,
   );
+  let legendX = left;
+  let legendY = H - 28;
   c.variants.forEach((v, i) => {
     const n = v.nations.find((m) => m.nation === nation);
     if (!n) return;
@@ -298,12 +301,20 @@ function errorSvg(c: WhatIfComparison, nation: string): string {
       else run.push(`${f1(x(p.s))},${f1(y(p.km))}`);
     }
     flush();
-    const ly = H - 14;
-    const lx = left + i * 110;
+    // Legend: wraps onto a second row; a curve identical to the baseline's says so.
+    const base = c.variants[0]?.nations.find((m) => m.nation === nation)?.errorCurve;
+    const same = i > 0 && JSON.stringify(base) === JSON.stringify(n.errorCurve);
+    const text = same ? `${v.id} (= ${c.variants[0]?.id})` : v.id;
+    const width = 34 + text.length * 6.2;
+    if (legendX + width > W - right && legendX > left) {
+      legendX = left;
+      legendY += 15;
+    }
     parts.push(
-      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${st.colour}" stroke-width="2"${st.dash ? ` stroke-dasharray="${st.dash}"` : ""}/>`,
-      `<text x="${lx + 26}" y="${ly}">${esc(v.id)}</text>`,
+      `<line x1="${f1(legendX)}" y1="${legendY - 4}" x2="${f1(legendX + 22)}" y2="${legendY - 4}" stroke="${st.colour}" stroke-width="2"${st.dash ? ` stroke-dasharray="${st.dash}"` : ""}/>`,
+      `<text x="${f1(legendX + 26)}" y="${legendY}">${esc(text)}</text>`,
     );
+    legendX += width;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" id="error-${esc(nation)}" class="error-curve" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`impact-point error of ${name}`)}">${parts.join("")}</svg>`;
 }

@@ -48,7 +48,7 @@ async function api(path: string, token: string) {
 
 const mapData = (name: string) => page.locator("#map").getAttribute(`data-${name}`);
 
-describe.skipIf(!haveChromium)("the COP in Chromium", () => {
+describe("the COP over the real 2022-10-04 exercise", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     const started = await startCop({
@@ -63,121 +63,160 @@ describe.skipIf(!haveChromium)("the COP in Chromium", () => {
     server = started.server;
     base = started.url;
     await started.ready;
-    await control({ action: "pause" });
-    await control({ action: "seek", positionMs: 0 });
-    profile = mkdtempSync(join(tmpdir(), "triwatch-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        // WebGL on the CPU (SwiftShader): MapLibre needs WebGL and there is no GPU here.
-        "--enable-unsafe-swiftshader",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (m) => {
-      if (m.type() === "error") pageErrors.push(m.text());
-    });
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    page.on("response", (r) => {
-      if (r.status() >= 400) pageErrors.push(`${r.status()} ${r.url()}`);
-    });
-    page.on("request", (r) => {
-      const u = r.url();
-      if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) offSite.push(u);
-    });
   }, 900_000);
 
   afterAll(async () => {
-    if (pageErrors.length) console.error("page errors:", pageErrors);
-    await context?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it("signs in, shows a track appearing, switches perspective, shows a warning", async () => {
-    await page.goto(base);
-    await page.getByRole("button", { name: /JSDF duty officer/ }).click();
-    await expect.poll(() => mapData("ready"), { timeout: 30_000 }).toBe("true");
-    await expect.poll(() => page.locator("body").getAttribute("data-party")).toBe("JPN");
-    await page.waitForTimeout(500);
-    expect(await mapData("tracks")).toBe("0");
-    await page.screenshot({ path: join(SHOTS, "1-signed-in-before-launch.png") });
-
-    // Play at 60×: the first Japanese track appears on the map within seconds.
-    await control({ action: "speed", speed: 60 });
-    await control({ action: "play" });
-    await expect.poll(async () => Number(await mapData("tracks")), { timeout: 30_000 }).toBeGreaterThan(0);
+  it("every demo operator gets exactly the events its nation holds at or below its clearance", async () => {
+    const timeline = server.session.current?.exercise.timeline;
+    if (!timeline) throw new Error("no exercise");
     await control({ action: "pause" });
-    await page.locator("#tracks li[data-track]").first().waitFor({ timeout: 10_000 });
-    // What the list shows is what Japan's node holds now (the API, same rule).
-    const jpnHeld = (await api("/api/tracks", "demo-jpn-kimitsu")).tracks as {
-      node: string;
-      report: { trackId: string };
-    }[];
-    expect(jpnHeld.length).toBeGreaterThan(0);
-    const jpnText = await page.locator("#tracks").textContent();
-    for (const t of jpnHeld) expect(jpnText).toContain(`${t.node}: `);
-    expect(jpnText).toContain(jpnHeld[0]?.report.trackId);
-    // The map canvas exists (MapLibre running on WebGL).
-    expect(await page.locator("#map canvas").count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(SHOTS, "2-jpn-track.png") });
-
-    // Perspective: Korea sees only what ROK's node holds (no JSDF line) and only its own sensors.
-    const korSensors = (await api("/api/setup", "demo-kor-1")).setup.sensors as { name: string }[];
-    const jpnSensors = (await api("/api/setup", "demo-jpn-kimitsu")).setup.sensors as { name: string }[];
-    await page.getByLabel("Perspective").selectOption("KOR");
-    await expect.poll(() => page.locator("body").getAttribute("data-party"), { timeout: 10_000 }).toBe("KOR");
-    await expect
-      .poll(() => page.locator("#tracks").textContent(), { timeout: 15_000 })
-      .toContain("ROK_KTMO_CELL: ");
-    expect(await page.locator("#tracks").textContent()).not.toContain("JSDF: ");
-    await expect.poll(() => page.locator("#sensors").textContent()).toContain(korSensors[0]?.name);
-    for (const js of jpnSensors) expect(await page.locator("#sensors").textContent()).not.toContain(js.name);
-    await page.screenshot({ path: join(SHOTS, "3-kor-perspective.png") });
-
-    // Seek to the end: the warnings issued are listed with their text, and their areas are on the map.
-    const end = (await api("/api/replay", "demo-kor-1")).endMs as number;
-    await control({ action: "seek", positionMs: end });
-    const warnings = (await api("/api/warnings", "demo-kor-1")).warnings as {
-      headlines: Record<string, string>;
-    }[];
-    expect(warnings.length).toBeGreaterThan(0);
-    const first = warnings[0]?.headlines ?? {};
-    await expect.poll(() => page.locator("#warnings").textContent(), { timeout: 15_000 }).toContain(first.en);
-    if (first.ja) {
-      await page.getByLabel("Language").selectOption("ja");
-      await expect.poll(() => page.locator("#warnings").textContent()).toContain(first.ja);
+    await control({ action: "seek", positionMs: timeline.setup.endMs });
+    const seen = new Map<string, number>();
+    for (const l of server.session.current ? (await api("/api/logins", "")).logins : []) {
+      const op = l.operator as { party: string; clearanceRank: number };
+      const got = ((await api("/api/events", l.token)).events as { seq: number }[]).map((e) => e.seq);
+      const expected = timeline.events
+        .filter((e) => (e.holder === op.party || e.holder === "PUBLIC") && e.marking.rank <= op.clearanceRank)
+        .map((e) => e.seq);
+      expect(got).toEqual(expected);
+      seen.set(l.token as string, got.length);
     }
-    await expect
-      .poll(async () => Number(await mapData("warnings")), { timeout: 10_000 })
-      .toBe(warnings.length);
-    await page.getByRole("button", { name: "Fit map to tracks" }).click();
-    await page.waitForTimeout(1_000);
-    await page.screenshot({ path: join(SHOTS, "4-warning.png") });
+    // The exercise gives each nation its own picture: the three nations' top operators differ.
+    const counts = ["demo-usa-ts", "demo-kor-1", "demo-jpn-kimitsu"].map((t) => seen.get(t));
+    expect(new Set(counts).size).toBe(3);
+    // Clearance matters on real data too: the uncleared Japanese operator sees less than the 機密 one.
+    expect(seen.get("demo-public")).toBeLessThan(seen.get("demo-jpn-kimitsu") ?? 0);
+    console.info("events seen per demo operator at the end:", Object.fromEntries(seen));
+  });
 
-    // Keyboard: the play button is reachable and works with the keyboard.
-    await page.locator("#play").focus();
-    await page.keyboard.press("Enter");
-    await expect
-      .poll(
-        async () =>
-          (
-            await server.app.inject({ url: "/api/replay", headers: { authorization: "Bearer demo-usa-ts" } })
-          ).json().playing,
-      )
-      .toBe(true);
+  describe.skipIf(!haveChromium)("in Chromium", () => {
+    beforeAll(async () => {
+      profile = mkdtempSync(join(tmpdir(), "triwatch-chromium-"));
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        viewport: { width: 1440, height: 900 },
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          // WebGL on the CPU (SwiftShader): MapLibre needs WebGL and there is no GPU here.
+          "--enable-unsafe-swiftshader",
+        ],
+      });
+      page = context.pages()[0] ?? (await context.newPage());
+      page.on("console", (m) => {
+        if (m.type() === "error") pageErrors.push(m.text());
+      });
+      page.on("pageerror", (e) => pageErrors.push(e.message));
+      page.on("response", (r) => {
+        if (r.status() >= 400) pageErrors.push(`${r.status()} ${r.url()}`);
+      });
+      page.on("request", (r) => {
+        const u = r.url();
+        if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) offSite.push(u);
+      });
+    }, 900_000);
 
-    expect(offSite).toEqual([]);
-    expect(pageErrors).toEqual([]);
-  }, 180_000);
+    afterAll(async () => {
+      if (pageErrors.length) console.error("page errors:", pageErrors);
+      await context?.close();
+      if (profile) rmSync(profile, { recursive: true, force: true });
+    });
+
+    it("signs in, shows a track appearing, switches perspective, shows a warning", async () => {
+      await control({ action: "pause" });
+      await control({ action: "seek", positionMs: 0 });
+      await page.goto(base);
+      await page.getByRole("button", { name: /JSDF duty officer/ }).click();
+      await expect.poll(() => mapData("ready"), { timeout: 30_000 }).toBe("true");
+      await expect.poll(() => page.locator("body").getAttribute("data-party")).toBe("JPN");
+      await page.waitForTimeout(500);
+      expect(await mapData("tracks")).toBe("0");
+      await page.screenshot({ path: join(SHOTS, "1-signed-in-before-launch.png") });
+
+      // Play at 60×: the first Japanese track appears on the map within seconds.
+      await control({ action: "speed", speed: 60 });
+      await control({ action: "play" });
+      await expect.poll(async () => Number(await mapData("tracks")), { timeout: 30_000 }).toBeGreaterThan(0);
+      await control({ action: "pause" });
+      await page.locator("#tracks li[data-track]").first().waitFor({ timeout: 10_000 });
+      // What the list shows is what Japan's node holds now (the API, same rule).
+      const jpnHeld = (await api("/api/tracks", "demo-jpn-kimitsu")).tracks as {
+        node: string;
+        report: { trackId: string };
+      }[];
+      expect(jpnHeld.length).toBeGreaterThan(0);
+      const jpnText = await page.locator("#tracks").textContent();
+      for (const t of jpnHeld) expect(jpnText).toContain(`${t.node}: `);
+      expect(jpnText).toContain(jpnHeld[0]?.report.trackId);
+      // The map canvas exists (MapLibre running on WebGL).
+      expect(await page.locator("#map canvas").count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(SHOTS, "2-jpn-track.png") });
+
+      // Perspective: Korea sees only what ROK's node holds (no JSDF line) and only its own sensors.
+      const korSensors = (await api("/api/setup", "demo-kor-1")).setup.sensors as { name: string }[];
+      const jpnSensors = (await api("/api/setup", "demo-jpn-kimitsu")).setup.sensors as { name: string }[];
+      await page.getByLabel("Perspective").selectOption("KOR");
+      await expect
+        .poll(() => page.locator("body").getAttribute("data-party"), { timeout: 10_000 })
+        .toBe("KOR");
+      await expect
+        .poll(() => page.locator("#tracks").textContent(), { timeout: 15_000 })
+        .toContain("ROK_KTMO_CELL: ");
+      expect(await page.locator("#tracks").textContent()).not.toContain("JSDF: ");
+      await expect.poll(() => page.locator("#sensors").textContent()).toContain(korSensors[0]?.name);
+      for (const js of jpnSensors)
+        expect(await page.locator("#sensors").textContent()).not.toContain(js.name);
+      await page.screenshot({ path: join(SHOTS, "3-kor-perspective.png") });
+
+      // Seek to the end: the warnings issued are listed with their text, and their areas are on the map.
+      const end = (await api("/api/replay", "demo-kor-1")).endMs as number;
+      await control({ action: "seek", positionMs: end });
+      const warnings = (await api("/api/warnings", "demo-kor-1")).warnings as {
+        headlines: Record<string, string>;
+      }[];
+      expect(warnings.length).toBeGreaterThan(0);
+      const first = warnings[0]?.headlines ?? {};
+      await expect
+        .poll(() => page.locator("#warnings").textContent(), { timeout: 15_000 })
+        .toContain(first.en);
+      if (first.ja) {
+        await page.getByLabel("Language").selectOption("ja");
+        await expect.poll(() => page.locator("#warnings").textContent()).toContain(first.ja);
+      }
+      await expect
+        .poll(async () => Number(await mapData("warnings")), { timeout: 10_000 })
+        .toBe(warnings.length);
+      await page.getByRole("button", { name: "Fit map to tracks" }).click();
+      await page.waitForTimeout(1_000);
+      await page.screenshot({ path: join(SHOTS, "4-warning.png") });
+
+      // Keyboard: the play button is reachable and works with the keyboard.
+      await page.locator("#play").focus();
+      await page.keyboard.press("Enter");
+      await expect
+        .poll(
+          async () =>
+            (
+              await server.app.inject({
+                url: "/api/replay",
+                headers: { authorization: "Bearer demo-usa-ts" },
+              })
+            ).json().playing,
+        )
+        .toBe(true);
+
+      expect(offSite).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    }, 180_000);
+  });
 });

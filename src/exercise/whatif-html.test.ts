@@ -100,6 +100,21 @@ describe("renderWhatIfHtml", () => {
     expect(html).toContain("as it was &lt;with&gt; GSOMIA &amp; co");
   });
 
+  it("names, in the legend, a variant whose curve is the baseline's (the lines would hide each other)", () => {
+    const legend = (html: string, nation: string) => {
+      const svg = walk(parseReport(html)).find((e) => e.attributes.id === `error-${nation}`);
+      return walk(svg as XmlElement)
+        .filter((e) => e.name === "text")
+        .map(textOf);
+    };
+    const same = renderWhatIfHtml(
+      compareVariants([fixtureRun("actual", actualEvents()), fixtureRun("no-gsomia", actualEvents())]),
+    );
+    expect(legend(same, "JPN")).toContain("no-gsomia (= actual)");
+    expect(legend(html, "JPN")).toContain("all");
+    expect(legend(html, "JPN").some((t) => t.includes("(= actual)"))).toBe(false);
+  });
+
   it("escapes the five XML specials", () => {
     expect(escapeXml(`<a href="x">Tom & 'Jerry'</a>`)).toBe(
       "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;",

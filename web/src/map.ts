@@ -164,12 +164,15 @@ export function drawOverlay(map: maplibregl.Map, o: Overlay): void {
   (map.getSource("points") as GeoJSONSource).setData(o.points);
 }
 
-/** Fits the view to the tracks, their impact ellipses and the warning areas (at most a whole-region zoom). */
+/** Korea and Japan's main islands: always in view, so an early, short track keeps its context. */
+const REGION = { w: 124, s: 31, e: 146, n: 45 };
+
+/** Fits the view to the region, the tracks, their impact ellipses and the warning areas. */
 export function fitView(map: maplibregl.Map, o: Overlay): void {
-  let w = 180;
-  let so = 90;
-  let e = -180;
-  let n = -90;
+  let w = REGION.w;
+  let so = REGION.s;
+  let e = REGION.e;
+  let n = REGION.n;
   const add = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === "number" && typeof c[1] === "number") {
       w = Math.min(w, c[0]);
@@ -180,7 +183,6 @@ export function fitView(map: maplibregl.Map, o: Overlay): void {
   };
   for (const fc of [o.trajectories, o.ellipses, o.warningAreas])
     for (const f of fc.features) if (f.geometry.type !== "GeometryCollection") add(f.geometry.coordinates);
-  if (w > e) return;
   map.fitBounds(
     [
       [w, so],

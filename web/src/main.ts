@@ -239,6 +239,7 @@ function render(): void {
     }
     $("map").dataset.warnings = String(p.warnings.length);
   }
+  renderMarks(p);
   renderTracks(p);
   renderWarnings(p);
   renderLog(p);
@@ -250,6 +251,25 @@ function render(): void {
   } as { rank: number; banner: string });
   banner.textContent = `Highest marking shown: ${top.banner}`;
   banner.dataset.rank = String(top.rank);
+}
+
+/** Tick marks on the timeline: launches and the warnings seen so far. */
+let marksKey = "";
+function renderMarks(p: Picture): void {
+  const times = [
+    ...(state?.setup?.scenario.launches.map((l) => l.time) ?? []),
+    ...p.warnings.map((w) => w.t),
+  ];
+  const key = times.join(",");
+  if (key === marksKey) return;
+  marksKey = key;
+  $("marks").replaceChildren(
+    ...times.map((t) => {
+      const o = el("option");
+      o.value = String(t);
+      return o;
+    }),
+  );
 }
 
 function renderTracks(p: Picture): void {

@@ -64,7 +64,16 @@ describe("ellipse ↔ covariance", () => {
           expect(Math.min(d, 180 - d)).toBeLessThan(1e-4);
         },
       ),
+      { numRuns: 2000 },
     );
+  });
+
+  it("keeps a major axis a hair off north pointing north (fast-check's counterexample: 90° before the fix)", () => {
+    const e = covarianceEllipse(
+      ellipseCovariance(6885.88694681869, 6885.88694681869 * 0.4876411609578089, 9.5e-18),
+    );
+    expect(Math.min(e.orientationDeg, 180 - e.orientationDeg)).toBeLessThan(1e-6);
+    expect(e.semiMajorM).toBeCloseTo(6885.88694681869, 6);
   });
 
   it("puts a north–south major axis on the north variance", () => {

@@ -110,10 +110,9 @@ export function covarianceEllipse(P: Float64Array): {
   const d = Math.sqrt(((ee - nn) / 2) ** 2 + en * en);
   const l1 = mean + d;
   const l2 = Math.max(mean - d, 0);
-  // Major axis direction (east, north) = eigenvector of l1.
-  const ve = Math.abs(en) > 1e-12 ? l1 - nn : ee >= nn ? 1 : 0;
-  const vn = Math.abs(en) > 1e-12 ? en : ee >= nn ? 0 : 1;
-  let orientationDeg = Math.atan2(ve, vn) / DEG;
+  // Azimuth φ of the major axis (clockwise from north): tan 2φ = 2·P_en / (P_nn − P_ee). The closed form
+  // has no cancellation (the eigenvector from l1 − P_nn lost the direction of a near-north axis).
+  let orientationDeg = (0.5 * Math.atan2(2 * en, nn - ee)) / DEG;
   orientationDeg = ((orientationDeg % 180) + 180) % 180;
   return {
     semiMajorM: SIGMA_PER_95 * Math.sqrt(l1),

@@ -12,14 +12,15 @@
  * separate, fuse into one object.
  */
 import type { TrackReport } from "../model/item.ts";
-import { CovarianceIntersectionFuser } from "../tracking/index.ts";
+import { CHI2_95_2D } from "../tracking/estimates.ts";
+import { CovarianceIntersectionFuser, ellipse95 } from "../tracking/index.ts";
 import type { GaussianState } from "../tracking/state.ts";
 import type { WarningEstimate } from "../warning/index.ts";
 
 const R = 6_371_008.8;
 const DEG = Math.PI / 180;
 /** √χ²₂(0.95): a 95 % ellipse's semi-axis over its 1-σ. */
-const SIGMA_PER_95 = Math.sqrt(5.991464547107979);
+const SIGMA_PER_95 = Math.sqrt(CHI2_95_2D);
 /** χ²₂(0.999): the grouping gate. */
 const GATE_999 = 13.815510557964274;
 
@@ -97,28 +98,13 @@ export function ellipseCovariance(
   );
 }
 
-/** The 95 % ellipse of a 2×2 (east, north) covariance. */
+/** The 95 % ellipse of a 2×2 (east, north) covariance (the tracking core's, closed-form orientation). */
 export function covarianceEllipse(P: Float64Array): {
   semiMajorM: number;
   semiMinorM: number;
   orientationDeg: number;
 } {
-  const ee = P[0] as number;
-  const en = P[1] as number;
-  const nn = P[3] as number;
-  const mean = (ee + nn) / 2;
-  const d = Math.sqrt(((ee - nn) / 2) ** 2 + en * en);
-  const l1 = mean + d;
-  const l2 = Math.max(mean - d, 0);
-  // Azimuth φ of the major axis (clockwise from north): tan 2φ = 2·P_en / (P_nn − P_ee). The closed form
-  // has no cancellation (the eigenvector from l1 − P_nn lost the direction of a near-north axis).
-  let orientationDeg = (0.5 * Math.atan2(2 * en, nn - ee)) / DEG;
-  orientationDeg = ((orientationDeg % 180) + 180) % 180;
-  return {
-    semiMajorM: SIGMA_PER_95 * Math.sqrt(l1),
-    semiMinorM: SIGMA_PER_95 * Math.sqrt(l2),
-    orientationDeg,
-  };
+  return ellipse95(P[0] as number, P[1] as number, P[3] as number);
 }
 
 const impactOf = (p: Plane, r: TrackReport): { x: [number, number]; P: Float64Array } => ({

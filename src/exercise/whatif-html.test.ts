@@ -57,11 +57,11 @@ describe("renderWhatIfHtml", () => {
     );
     expect(titles(actual as XmlElement).some((t) => t.startsWith("Japan: first KOR track"))).toBe(false);
     expect(titles(actual as XmlElement)).toContain(
-      "Japan: J-Alert: launch (Alert) +120 s — J-Alert: launch <test> & co",
+      "Japan: J-Alert: launch (alert) +120 s — J-Alert: launch <test> & co",
     );
     // The axis ends a little after the last first event; the impacts, later, are named at its edge.
     expect(textOf(actual as XmlElement)).toContain(
-      "beyond the axis: MRBM-1 impact +560 s; MRBM-2 impact +570 s; Japan: 1 later warning message →",
+      "beyond the axis: MRBM-1 impact +560 s; MRBM-2 impact +570 s; Republic of Korea: 1 later warning message; Japan: 1 later warning message →",
     );
     expect(textOf(actual as XmlElement)).toContain("140 s");
     expect(textOf(actual as XmlElement)).not.toContain("160 s");

@@ -5,7 +5,7 @@
  * (every element closed, only numeric character references) so a plain XML parser can check it.
  */
 import type { NationOutcome, VariantOutcome, WhatIfComparison } from "./whatif.ts";
-import { shortPath } from "./whatif.ts";
+import { isCancellation, shortPath } from "./whatif.ts";
 
 /** Colour of each party's marks (others: grey). */
 const PARTY_COLOUR: Readonly<Record<string, string>> = { USA: "#2b59c3", KOR: "#0a8f6a", JPN: "#c8553d" };
@@ -227,7 +227,7 @@ function nationMarkers(n: NationOutcome, x: (s: number) => number, lanes: Lanes,
     const cx = x(w.s);
     const y = lanes.warning;
     out.push(
-      `<path d="M${f1(cx)} ${y - 6} L${f1(cx + 6)} ${y + 5} L${f1(cx - 6)} ${y + 5} Z" fill="${w.msgType === "Cancel" ? "#bbbbbb" : WARNING_COLOUR}">${tip(`${n.name}: ${w.kind} (${w.msgType}) ${secs(w.s)} — ${w.headline}`)}</path>`,
+      `<path d="M${f1(cx)} ${y - 6} L${f1(cx + 6)} ${y + 5} L${f1(cx - 6)} ${y + 5} Z" fill="${isCancellation(w) ? "#bbbbbb" : WARNING_COLOUR}">${tip(`${n.name}: ${w.kind} (${w.msgType}) ${secs(w.s)} — ${w.headline}`)}</path>`,
       label(w.s, y),
     );
   }

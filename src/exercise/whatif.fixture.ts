@@ -173,7 +173,7 @@ export const ev = {
     channel: "real-time",
     reasons: agreement !== null ? [`${agreement}: standing`] : reasons,
   }),
-  warning: (s: number, issuer: string, kind: string, msgType = "Alert"): Pending => ({
+  warning: (s: number, issuer: string, kind: string, msgType = "alert"): Pending => ({
     type: "warning",
     t: at(s),
     holder: "PUBLIC",
@@ -252,7 +252,9 @@ export function actualEvents(): Pending[] {
     ev.ownTrack(106, "JSDF", north(IMPACT_2, 0.8), lon),
     ev.fused(110, "JSDF", "F1", north(IMPACT_2, 0.5), lon),
     ev.warning(120, "JPN", "J-Alert: launch"),
-    ev.warning(300, "JPN", "J-Alert: launch", "Cancel"),
+    ev.warning(300, "JPN", "J-Alert: cancellation", "cancel"),
+    // KOR: only an all-clear (a cancellation is never a first warning).
+    ev.warning(200, "KOR", "경보해제", "cancel"),
     // Releases: two permits, a denial held against rtwm-2023 and tisa-2014 (the GSOMIA reason is
     // NOT_A_PARTY: it never applied), and one by the general rules alone.
     ev.release(52, "USFK_TMO_CELL", "JSDF", "usa-jpn-gsomia-2007"),
@@ -273,7 +275,7 @@ export function actualEvents(): Pending[] {
 export function allEvents(): Pending[] {
   const { lon } = IMPACT_1;
   return [
-    ...actualEvents().filter((e) => !(e.type === "warning" && e.issuer === "JPN" && e.msgType === "Alert")),
+    ...actualEvents().filter((e) => !(e.type === "warning" && e.issuer === "JPN" && e.msgType === "alert")),
     ev.partnerTrack(
       44,
       ["ROK_KTMO_CELL", "USFK_TMO_CELL", "INDOPACOM_LINK_CTRL_HI", "USFJ_C4I", "JSDF"],

@@ -75,10 +75,11 @@ describe("compareVariants: firsts per nation", () => {
 
   it("reports warnings only for the nations that issue them, the first not being a cancellation", () => {
     const jpn = nation(c, "actual", "JPN");
-    expect(jpn.firstWarning).toMatchObject({ s: 120, kind: "J-Alert: launch", msgType: "Alert" });
-    expect(jpn.warnings.map((w) => w.msgType)).toEqual(["Alert", "Cancel"]);
+    expect(jpn.firstWarning).toMatchObject({ s: 120, kind: "J-Alert: launch", msgType: "alert" });
+    expect(jpn.warnings.map((w) => w.msgType)).toEqual(["alert", "cancel"]);
     expect(nation(c, "all", "JPN").firstWarning?.s).toBe(100);
     expect(nation(c, "actual", "KOR")).toMatchObject({ issuesWarnings: true, firstWarning: null });
+    expect(nation(c, "actual", "KOR").warnings.map((w) => w.kind)).toEqual(["경보해제"]);
     expect(nation(c, "actual", "USA")).toMatchObject({
       issuesWarnings: false,
       firstWarning: null,

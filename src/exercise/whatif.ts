@@ -319,7 +319,7 @@ function nationOutcome(events: readonly CopEvent[], c: NationContext): NationOut
     firstTrackFrom: byArrival.map(sharedTrack),
     sharedUpdates: shared.length,
     issuesWarnings: c.issuesWarnings,
-    firstWarning: warnings.find((w) => w.msgType !== "Cancel") ?? null,
+    firstWarning: warnings.find((w) => !isCancellation(w)) ?? null,
     warnings,
     impactErrors: c.errorTimesS.map(at),
     errorCurve: c.curveTimes.map((sec) => ({ s: sec, km: at(sec).km })),
@@ -390,6 +390,9 @@ function bestEstimate(
     }
   return best;
 }
+
+/** Whether a warning lifts an earlier one (CAP msgType `cancel`, in any case). */
+export const isCancellation = (w: { msgType: string }): boolean => w.msgType.toLowerCase() === "cancel";
 
 /** Haversine distance on the mean Earth sphere (km). */
 export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {

@@ -148,6 +148,11 @@ export class TriwatchNode {
   readonly #linked = new Set<string>();
   /** Partners to which a hello is being signed and sent. */
   readonly #helloInFlight = new Set<string>();
+  /** The end of the queue of partner-track writes to the store, and how many are waiting. */
+  #trackWrites: Promise<void> = Promise.resolve();
+  #trackWritesPending = 0;
+  /** Per sender and traffic class, the end of the queue of deliveries being handled. */
+  readonly #receiving = new Map<string, Promise<void>>();
   /** Per partner, the end of the queue of control messages being handled. */
   readonly #controlQueue = new Map<string, Promise<void>>();
   /** Per partner, the SHA-256 (base64url) of the hello the current channel came from. */
@@ -192,7 +197,7 @@ export class TriwatchNode {
   /** Starts receiving. Channels come from the handshakes (`linkNodes`, or `openLink`/`acceptLink`/`completeLink`). */
   async start(): Promise<void> {
     await this.#partnerHeads.load();
-    this.#subscription = await this.#deps.endpoint.subscribe((d) => this.#watch(this.#receive(d)));
+    this.#subscription = await this.#deps.endpoint.subscribe((d) => this.#watch(this.#inOrder(d)));
     const every = this.#deps.treeHeadIntervalMs;
     if (every !== undefined && every > 0) {
       this.#headTimer = setInterval(() => {
@@ -302,6 +307,7 @@ export class TriwatchNode {
       if (this.#inProgress.size > 0) await Promise.allSettled([...this.#inProgress]);
       if (this.#outstandingSends > 0) await Promise.allSettled([...this.#sending.values()]);
       if (this.#audit.pendingWrites > 0) await this.#audit.settled();
+      if (this.#trackWritesPending > 0) await this.#trackWrites;
       if (this.#busy === 0) return;
     }
   }
@@ -318,7 +324,50 @@ export class TriwatchNode {
 
   /** How many things are in progress (0 when idle). */
   get #busy(): number {
-    return this.#tracks.waiting + this.#inProgress.size + this.#outstandingSends + this.#audit.pendingWrites;
+    return (
+      this.#tracks.waiting +
+      this.#inProgress.size +
+      this.#outstandingSends +
+      this.#audit.pendingWrites +
+      this.#trackWritesPending
+    );
+  }
+
+  /** Queues a partner track's write to the store, in arrival order. */
+  #storeTrack(item: TrackReport, from: string, at: number): void {
+    this.#trackWritesPending++;
+    this.#trackWrites = this.#trackWrites
+      .then(() => this.#deps.store.putItem(item, { storedAt: at, origin: "partner", sender: from }))
+      .then(
+        () => {},
+        (e: unknown) =>
+          this.#deps.observer?.({
+            kind: "rejected",
+            id: item.id,
+            from,
+            why: "POLICY",
+            detail: `storing the track failed: ${String(e)}`,
+          }),
+      )
+      .finally(() => {
+        this.#trackWritesPending--;
+      });
+  }
+
+  /**
+   * Handles one sender's deliveries of one class one at a time, in arrival order. A transport may hand
+   * over several envelopes at once; handled concurrently, a small one could finish (and be relayed, or
+   * shown) before a larger one that came first, and a track update would overtake the one before it.
+   */
+  #inOrder(d: Delivery): Promise<void> {
+    const key = `${d.from}|${d.class}`;
+    const handled = (this.#receiving.get(key) ?? Promise.resolve()).then(() => this.#receive(d));
+    const tail = handled.catch(() => {});
+    this.#receiving.set(key, tail);
+    void tail.then(() => {
+      if (this.#receiving.get(key) === tail) this.#receiving.delete(key);
+    });
+    return handled;
   }
 
   /** Keeps `work` in the set `idle` waits for until it settles. */
@@ -338,6 +387,7 @@ export class TriwatchNode {
     await this.#tracks.close();
     await this.#subscription?.unsubscribe();
     await Promise.all(this.#sending.values());
+    await this.#trackWrites;
     await this.#audit.settled();
   }
 
@@ -689,7 +739,9 @@ export class TriwatchNode {
       // A stale update is kept (it is still the newest known) but never shown as current.
       const stale = at - asOf > (this.#deps.stalenessMs ?? 30_000);
       this.picture.set(key, { item, from: d.from, receivedAt: at, stale });
-      await this.#deps.store.putItem(item, { storedAt: at, origin: "partner", sender: d.from });
+      // The history write is queued, not awaited: a slow store must not hold the picture back or let a
+      // later envelope overtake this one (tracks are best effort; `idle()` and `stop()` wait for it).
+      this.#storeTrack(item, d.from, at);
       this.#audit.receipt(item, parties, at);
       this.#deps.observer?.({ kind: "received", item, from: d.from, origin: opened.originator, at, stale });
       return;

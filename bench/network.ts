@@ -1,0 +1,302 @@
+/**
+ * The node runtime end to end: a ROK track released at ROK_KTMO_CELL until JSDF has it in its picture
+ * (planned, sanitised, batch-signed, sealed per hop, relayed and re-decided by USFK, INDOPACOM and USFJ,
+ * opened and stored at JSDF, every step audited), five nodes in this process with in-memory PGlite
+ * stores.
+ *  1. Latency, one track in flight: in-process transport (0 ms links) with the default 5 ms batch window
+ *     and with 1 ms; over NATS (a generated server with an account per nation, each node its own
+ *     connection) beside raw core NATS relayed over the same four hops, interleaved in rounds.
+ *  2. Sustained load, in-process: N tracks updated at 10 Hz for S seconds (default 1,000 tracks, 10 s):
+ *     achieved receipt rate, drops (released and never received within 10 s after the last release),
+ *     latency from release to receipt, CPU time per wall second. Run again with a smaller `--tracks` to
+ *     find the rate the process keeps up with (the process exits without waiting for the store backlog).
+ * `npx tsx bench/network.ts [--samples 400] [--tracks 1000] [--seconds 10] [--no-nats] [--no-load]`
+ */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { InProcessTransport } from "../src/adapters/inproc/index.ts";
+import { NatsServer } from "../src/adapters/nats/server.ts";
+import { NatsTransport } from "../src/adapters/nats/transport.ts";
+import { PgliteStore } from "../src/adapters/pglite/pglite-store.ts";
+import { cachedPgliteTemplate } from "../src/adapters/pglite/template-cache.ts";
+import { subjectOf } from "../src/adapters/transport-links.ts";
+import { loadProject, PROJECT_ROOT } from "../src/config/project.ts";
+import { generateNodeKeys, keyRingFromBundles, type NodeKeys, publicBundle } from "../src/keys/index.ts";
+import { Item, type TrackReport } from "../src/model/item.ts";
+import { linkNodes } from "../src/node/links.ts";
+import { type NodeEvent, TriwatchNode } from "../src/node/node.ts";
+import type { Transport } from "../src/ports.ts";
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SAMPLES = arg("samples", 400);
+const TRACKS = arg("tracks", 1000);
+const SECONDS = arg("seconds", 10);
+const ROUTE = ["ROK_KTMO_CELL", "USFK_TMO_CELL", "INDOPACOM_LINK_CTRL_HI", "USFJ_C4I", "JSDF"];
+const { topology, policy } = loadProject();
+
+const base = Item.parse(
+  JSON.parse(readFileSync(join(PROJECT_ROOT, "examples", "rok-track-report.json"), "utf8")),
+);
+if (base.kind !== "track-report") throw new Error("example is not a track");
+/** The example track with its times moved so that `asOf` is `at`, under another track id. */
+function trackAt(at: number, trackId: string, n: number): TrackReport {
+  const b = base as TrackReport;
+  const d = at - Date.parse(b.asOf);
+  const shift = (iso: string) => new Date(Date.parse(iso) + d).toISOString();
+  return {
+    ...b,
+    id: `KOR-TR-BENCH-${n}`,
+    trackId,
+    asOf: shift(b.asOf),
+    launch: { ...b.launch, time: shift(b.launch.time) },
+    trajectory: b.trajectory.map((s) => ({ ...s, time: shift(s.time) })),
+    impact: { ...b.impact, time: shift(b.impact.time) },
+  };
+}
+
+interface Network {
+  nodes: Map<string, TriwatchNode>;
+  /** Called with each track id JSDF takes into its picture, and when. */
+  onReceipt: (f: (id: string, at: number) => void) => void;
+  /** Refusals at every node, by node and reason. */
+  rejections: () => string;
+  close(): Promise<void>;
+}
+
+async function network(transport: Transport, batchWindowMs: number): Promise<Network> {
+  const template = await cachedPgliteTemplate({ migrated: true });
+  const keys = new Map<string, NodeKeys>(topology.nodes.map((n) => [n.id, generateNodeKeys(n.id)]));
+  const ring = keyRingFromBundles([...keys.values()].map(publicBundle));
+  if (!ring.ok) throw new Error(ring.message);
+  let receipt: (id: string, at: number) => void = () => {};
+  const nodes = new Map<string, TriwatchNode>();
+  const stores: PgliteStore[] = [];
+  for (const spec of topology.nodes) {
+    const store = new PgliteStore({ template });
+    await store.migrate();
+    stores.push(store);
+    const observer =
+      spec.id === "JSDF"
+        ? (e: NodeEvent) => {
+            if (e.kind === "received") receipt(e.item.id, performance.now());
+          }
+        : undefined;
+    const node = new TriwatchNode({
+      spec,
+      topology,
+      policy,
+      store,
+      endpoint: await transport.connect(spec.id),
+      now: () => Date.now(),
+      keys: keys.get(spec.id) as NodeKeys,
+      ring: ring.ring,
+      batchWindowMs,
+      ...(observer ? { observer } : {}),
+    });
+    await node.start();
+    nodes.set(spec.id, node);
+  }
+  await linkNodes(topology, nodes);
+  return {
+    nodes,
+    onReceipt: (f) => {
+      receipt = f;
+    },
+    rejections: () => {
+      const why = new Map<string, number>();
+      for (const [id, x] of nodes)
+        for (const r of x.rejections) why.set(`${id} ${r.why}`, (why.get(`${id} ${r.why}`) ?? 0) + 1);
+      return why.size === 0 ? "none" : [...why].map(([k, n]) => `${k} ×${n}`).join(", ");
+    },
+    close: async () => {
+      for (const n of nodes.values()) await n.stop();
+      await transport.close();
+      for (const s of stores) await s.close();
+    },
+  };
+}
+
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const ms = (x: number) => x.toFixed(3).padStart(8);
+
+/** One measured path: `once` sends one track and resolves when it has arrived. */
+interface Path {
+  name: string;
+  once(i: number): Promise<void>;
+  got: number[];
+}
+
+/** A node network as a path: release at ROK, resolve at JSDF's receipt. */
+function nodePath(name: string, net: Network): Path {
+  const waiting = new Map<string, () => void>();
+  net.onReceipt((id) => waiting.get(id)?.());
+  const rok = net.nodes.get("ROK_KTMO_CELL") as TriwatchNode;
+  let n = 0;
+  return {
+    name,
+    got: [],
+    once: async () => {
+      const k = n++;
+      const track = trackAt(Date.now(), `LAT-${k % 997}`, k);
+      const done = new Promise<void>((r) => waiting.set(track.id, r));
+      const plan = await rok.release(track, "JSDF", "real-time");
+      if (!plan.ok) throw new Error("not permitted");
+      await done;
+      waiting.delete(track.id);
+    },
+  };
+}
+
+/** Raw core NATS relayed along the route, one connection per node, the track's JSON as payload. */
+async function rawPath(url: string, server: NatsServer): Promise<Path & { close(): Promise<void> }> {
+  const conns: NatsConnection[] = await Promise.all(
+    ROUTE.map((id) => connect({ servers: url, ...server.credentials(id) })),
+  );
+  let arrived: (() => void) | undefined;
+  for (let k = 1; k < ROUTE.length; k++) {
+    const nc = conns[k] as NatsConnection;
+    const me = ROUTE[k] as string;
+    const next = ROUTE[k + 1];
+    nc.subscribe(subjectOf(ROUTE[k - 1] as string, me, "track"), {
+      callback: (_e, m) => {
+        if (next === undefined) arrived?.();
+        else nc.publish(subjectOf(me, next, "track"), m.data);
+      },
+    });
+    await nc.flush();
+  }
+  const payload = new TextEncoder().encode(JSON.stringify(trackAt(Date.now(), "RAW", 0)));
+  const first = conns[0] as NatsConnection;
+  const subject = subjectOf(ROUTE[0] as string, ROUTE[1] as string, "track");
+  return {
+    name: `raw core NATS, same 4 hops, ${payload.length}-byte payload`,
+    got: [],
+    once: async () => {
+      const done = new Promise<void>((r) => {
+        arrived = r;
+      });
+      first.publish(subject, payload);
+      await done;
+    },
+    close: async () => {
+      await Promise.all(conns.map((c) => c.close()));
+    },
+  };
+}
+
+/** Warms up, then measures the paths in interleaved rounds of 50. */
+async function measure(paths: Path[]): Promise<void> {
+  for (const p of paths) for (let i = 0; i < 50; i++) await p.once(i);
+  while (paths.some((p) => p.got.length < SAMPLES)) {
+    for (const p of paths) {
+      for (let k = 0; k < 50 && p.got.length < SAMPLES; k++) {
+        const t0 = performance.now();
+        await p.once(k);
+        p.got.push(performance.now() - t0);
+      }
+    }
+  }
+  for (const p of paths) {
+    p.got.sort((a, b) => a - b);
+    console.log(
+      `  ${p.name.padEnd(62)} p50 ${ms(pct(p.got, 50))}  p99 ${ms(pct(p.got, 99))}  n=${p.got.length}`,
+    );
+  }
+}
+
+/** N tracks at 10 Hz for `seconds` through the in-process network; what arrives, how late, at what cost. */
+async function load(tracks: number, seconds: number): Promise<void> {
+  const net = await network(new InProcessTransport({ topology }), 5);
+  const rok = net.nodes.get("ROK_KTMO_CELL") as TriwatchNode;
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let received = 0;
+  net.onReceipt((id, at) => {
+    const t0 = sentAt.get(id);
+    if (t0 === undefined) return;
+    sentAt.delete(id);
+    received++;
+    latencies.push(at - t0);
+  });
+  const ticks = seconds * 10;
+  let released = 0;
+  let failed = 0;
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const epoch0 = Date.now();
+  const behind: number[] = [];
+  for (let tick = 0; tick < ticks; tick++) {
+    const due = wall0 + tick * 100;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    else behind.push(-wait);
+    // Each update is stamped with its tick's time, so a late tick still sends newer updates.
+    const now = epoch0 + tick * 100;
+    for (let i = 0; i < tracks; i++) {
+      const n = tick * tracks + i;
+      const track = trackAt(now, `LOAD-${i}`, n);
+      sentAt.set(track.id, performance.now());
+      released++;
+      rok.release(track, "JSDF", "real-time").catch(() => failed++);
+    }
+  }
+  const sendWall = (performance.now() - wall0) / 1000;
+  // Let the backlog drain for up to 10 s.
+  const drainStart = performance.now();
+  while (received < released && performance.now() - drainStart < 10_000)
+    await new Promise((r) => setTimeout(r, 50));
+  const wall = (performance.now() - wall0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  latencies.sort((a, b) => a - b);
+  const offered = tracks * 10;
+  console.log(
+    `  ${String(tracks).padStart(5)} tracks × 10 Hz = ${offered} updates/s for ${seconds} s: released ${released} in ${sendWall.toFixed(1)} s ` +
+      `(ticks late: ${behind.length}/${ticks}); received ${received} (${(received / wall).toFixed(0)}/s over ${wall.toFixed(1)} s incl. drain), ` +
+      `never arrived ${released - received}, refused ${net.rejections()}, failed ${failed}; ` +
+      `latency p50 ${pct(latencies, 50).toFixed(1)} ms p99 ${pct(latencies, 99).toFixed(1)} ms; ` +
+      `CPU ${((cpu.user + cpu.system) / 1e6 / wall).toFixed(2)} s per s`,
+  );
+}
+
+async function main(): Promise<void> {
+  const noNats = process.argv.includes("--no-nats");
+  const noLoad = process.argv.includes("--no-load");
+  console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
+  for (const window of [5, 1]) {
+    const net = await network(new InProcessTransport({ topology }), window);
+    await measure([nodePath(`in-process, 0 ms links, ${window} ms batch window`, net)]);
+    await net.close();
+  }
+  if (!noNats) {
+    const server = await NatsServer.start({ topology });
+    const nats = new NatsTransport({
+      topology,
+      servers: server.url,
+      credentials: (id) => server.credentials(id),
+    });
+    const net = await network(nats, 1);
+    const raw = await rawPath(server.url, server);
+    const node = nodePath("nodes over NATS (accounts per nation), 1 ms batch window", net);
+    await measure([raw, node]);
+    const d50 = pct(node.got, 50) - pct(raw.got, 50);
+    const d99 = pct(node.got, 99) - pct(raw.got, 99);
+    console.log(`  nodes over NATS − raw NATS: p50 +${d50.toFixed(3)} ms, p99 +${d99.toFixed(3)} ms`);
+    await raw.close();
+    await net.close();
+    await server.dispose();
+  }
+  if (!noLoad) {
+    console.log("sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop");
+    await load(TRACKS, SECONDS);
+  }
+}
+
+await main();
+// The stores may still be writing a backlog of audit leaves; the figures are printed, so stop here.
+process.exit(0);

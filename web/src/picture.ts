@@ -67,7 +67,7 @@ export function overlay(p: Picture, setup: CopSetup | undefined): Overlay {
   }
   const warningAreas: GeoJSON.Feature[] = [];
   for (const w of p.warnings) {
-    if (w.msgType === "Cancel") continue;
+    if (w.msgType.toLowerCase() === "cancel") continue;
     for (const a of w.areas)
       for (const poly of a.polygons)
         warningAreas.push(

@@ -66,8 +66,12 @@ export function overlay(p: Picture, setup: CopSetup | undefined): Overlay {
     coverage.push(feature({ type: "Polygon", coordinates: [ring] }, { party: s.nation, id: s.id }));
   }
   const warningAreas: GeoJSON.Feature[] = [];
+  // The events do not say which alerts a cancellation references, so a cancellation by an issuer clears
+  // that issuer's earlier areas from the map (the list keeps every message).
+  const lastCancel = new Map<string, number>();
+  for (const w of p.warnings) if (w.msgType.toLowerCase() === "cancel") lastCancel.set(w.issuer, w.seq);
   for (const w of p.warnings) {
-    if (w.msgType.toLowerCase() === "cancel") continue;
+    if (w.msgType.toLowerCase() === "cancel" || w.seq < (lastCancel.get(w.issuer) ?? -1)) continue;
     for (const a of w.areas)
       for (const poly of a.polygons)
         warningAreas.push(

@@ -16,11 +16,14 @@ import { ApiError, ROUTES, type RouteDeps } from "./routes.ts";
 import type { AgreementStatusBody, ScenarioRequest } from "./schemas.ts";
 import { CopSession, type ExerciseRequest, type ExerciseRunner } from "./session.ts";
 import { StreamHub } from "./stream.ts";
+import { WhatIfJobs, type WhatIfRunner } from "./whatif.ts";
 
 /** Options of the server. */
 export interface ServerOptions {
   authenticator: Authenticator;
   runner: ExerciseRunner;
+  /** Runs the exercises of a what-if comparison (runExercise); without it, POST /api/whatif is 501. */
+  whatifRunner?: WhatIfRunner;
   initial: ExerciseRequest;
   scenarios: { id: string; title: string }[];
   speed?: number;
@@ -45,6 +48,7 @@ export interface CopServer {
   app: FastifyInstance;
   session: CopSession;
   hub: StreamHub;
+  whatif: WhatIfJobs;
   /** Every route Fastify registered (method, url), for checking the OpenAPI document against. */
   registered: { method: string; url: string }[];
   /** Prepares the initial exercise (resolves when ready). */
@@ -133,6 +137,7 @@ export async function buildServer(o: ServerOptions): Promise<CopServer> {
   });
 
   const openapi = openApiDocument(ROUTES, o.version ?? "0.1.0");
+  const whatif = new WhatIfJobs(o.whatifRunner, wall);
   const deps: RouteDeps = {
     session,
     scenarios: o.scenarios,
@@ -142,6 +147,7 @@ export async function buildServer(o: ServerOptions): Promise<CopServer> {
     ...(o.agreementsAt ? { agreementsAt: o.agreementsAt } : {}),
     metricsText: () => metrics.render(),
     openapi: () => openapi,
+    whatif,
     prepare: (request: z.infer<typeof ScenarioRequest>) => {
       const req: ExerciseRequest = { scenarioId: request.scenarioId };
       if (request.seed !== undefined) req.seed = request.seed;
@@ -253,10 +259,12 @@ export async function buildServer(o: ServerOptions): Promise<CopServer> {
     app,
     session,
     hub,
+    whatif,
     registered,
     ready: () => session.prepare(o.initial),
     close: async () => {
       streamHub.stop();
+      whatif.close();
       await app.close();
       await session.close();
     },

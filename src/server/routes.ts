@@ -18,6 +18,8 @@ import {
 } from "./schemas.ts";
 import type { CopExercise, CopSession } from "./session.ts";
 import { OperatorView } from "./view.ts";
+import { type WhatIfJobs, WhatIfRefusal } from "./whatif.ts";
+import { WhatIfRequest, WhatIfStateBody } from "./whatif-schemas.ts";
 
 /** An expected failure answered with an HTTP status (mapped to a response in one place, app.ts). */
 export class ApiError extends Error {
@@ -52,6 +54,8 @@ export interface RouteDeps {
   openapi: () => unknown;
   /** Starts preparing another exercise (progress goes to the session). */
   prepare: (request: z.infer<typeof ScenarioRequest>) => void;
+  /** The what-if comparison job (whatif.ts). */
+  whatif: WhatIfJobs;
 }
 
 /** A route definition. */
@@ -398,6 +402,35 @@ export const ROUTES: AnyRoute[] = [
           `the exercise gives proofs at size ${proof.treeSize} only; the replay has reached size ${head.size}`,
         );
       return { positionMs: v.positionMs, node: head.node, leafIndex, ...proof };
+    },
+  }),
+  route({
+    method: "GET",
+    url: "/api/whatif",
+    summary:
+      "The what-if comparison: idle, running with progress, done (the comparison over only what this operator may see: its own nation's rows and the public warnings), or failed",
+    tag: "whatif",
+    response: WhatIfStateBody,
+    handler: ({ operator, deps }) => deps.whatif.stateFor(operator as Operator),
+  }),
+  route({
+    method: "POST",
+    url: "/api/whatif",
+    summary:
+      "Start a what-if comparison of the scenario shown, once per variant (actual first, the baseline); 409 while one runs",
+    tag: "whatif",
+    body: WhatIfRequest,
+    status: 202,
+    response: WhatIfStateBody,
+    handler: ({ operator, body, deps }) => {
+      const { setup } = ready(deps).exercise.timeline;
+      try {
+        deps.whatif.start({ scenarioId: setup.scenario.id, seed: setup.seed }, body);
+      } catch (e) {
+        if (e instanceof WhatIfRefusal) throw new ApiError(e.status, e.code, e.message);
+        throw e;
+      }
+      return deps.whatif.stateFor(operator as Operator);
     },
   }),
 ];

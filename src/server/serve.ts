@@ -15,6 +15,7 @@ import { loadScenarioFile } from "../sim/scenario-file.ts";
 import { buildServer, type CopServer } from "./app.ts";
 import { TokenFileAuthenticator } from "./auth.ts";
 import type { ExerciseRequest, ExerciseRunner, Progress } from "./session.ts";
+import type { WhatIfRunner } from "./whatif.ts";
 
 /** Where the web app's sources and build live. */
 export const WEB_ROOT = join(PROJECT_ROOT, "web");
@@ -24,6 +25,8 @@ export const OPERATORS_FILE = join(PROJECT_ROOT, "config", "operators.yaml");
 /** Options of `startCop`. */
 export interface StartOptions {
   runner: ExerciseRunner;
+  /** Runs the exercises of a what-if comparison (POST /api/whatif); without it the API answers 501. */
+  whatifRunner?: WhatIfRunner;
   request: ExerciseRequest;
   port: number;
   host?: string;
@@ -124,6 +127,7 @@ export async function startCop(o: StartOptions): Promise<{
           o.say(`preparing ${opts.scenarioId}: ${p.phase} ${p.done}/${p.total}`);
         },
       }),
+    ...(o.whatifRunner ? { whatifRunner: o.whatifRunner } : {}),
     initial: o.request,
     scenarios: scenarioList(),
     speed: o.speed,

@@ -77,6 +77,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       );
       const { server, ready, stop, stopped } = await startCop({
         runner: runExercise,
+        whatifRunner: runExercise,
         request: {
           scenarioId: o.scenario,
           variant: o.variant,
@@ -98,10 +99,14 @@ export function registerDemo(program: Command, io: CliIo): void {
       });
       await stopped;
       if (failed) throw failed;
-      if (server.session.state.status === "preparing") {
+      if (server.session.state.status === "preparing" || server.whatif.running) {
         // The exercise runner takes no abort signal yet, so a stop during preparation would wait for it
         // to finish (minutes): everything of ours is closed by now, so end the process here.
-        io.err("stopped while preparing the exercise");
+        io.err(
+          server.whatif.running
+            ? "stopped while a what-if comparison was running"
+            : "stopped while preparing the exercise",
+        );
         process.exit(0);
       }
     });

@@ -18,6 +18,7 @@ import {
 import { createMap, drawOverlay, fitView, PARTY_COLOUR } from "./map.ts";
 import { overlay, type Picture, picture } from "./picture.ts";
 import "./style.css";
+import { mountWhatIf } from "./whatif.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const TOKEN_KEY = "triwatch.token";
@@ -492,6 +493,7 @@ function wireControls(): void {
 for (const [party, colour] of Object.entries(PARTY_COLOUR))
   document.documentElement.style.setProperty(`--${party}`, colour);
 wireControls();
+mountWhatIf({ token: () => state?.api.token, scenario: () => state?.session?.showing?.scenarioId });
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) void signIn(saved);
 else void showLogin();

@@ -93,6 +93,7 @@ describe("the COP over the real 2022-10-04 exercise", () => {
   });
 
   describe.skipIf(!haveChromium)("in Chromium", () => {
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: a nested suite's own hook (Biome does not see describe.skipIf as a suite)
     beforeAll(async () => {
       profile = mkdtempSync(join(tmpdir(), "triwatch-chromium-"));
       context = await chromium.launchPersistentContext(profile, {
@@ -126,6 +127,7 @@ describe("the COP over the real 2022-10-04 exercise", () => {
       });
     }, 900_000);
 
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: a nested suite's own hook (Biome does not see describe.skipIf as a suite)
     afterAll(async () => {
       if (pageErrors.length) console.error("page errors:", pageErrors);
       await context?.close();

@@ -385,11 +385,15 @@ function plots(c: WhatIfComparison, party: string, name: string): HTMLElement {
       `Timelines per variant (own firsts, first track from each partner, public warnings) and ${name}'s impact-point error per variant (log scale).`,
     ),
   );
-  for (const v of c.variants) {
-    const svg = doc.getElementById(`timeline-${v.id}`);
-    if (svg) fig.append(document.importNode(svg, true));
-  }
-  const curve = doc.getElementById(`error-${party}`);
-  if (curve) fig.append(document.importNode(curve, true));
+  const take = (id: string) => {
+    const svg = doc.getElementById(id);
+    if (!svg) return;
+    const copy = document.importNode(svg, true);
+    // The report's class names ("timeline") mean other things in the app's stylesheet.
+    copy.setAttribute("class", "whatif-figure");
+    fig.append(copy);
+  };
+  for (const v of c.variants) take(`timeline-${v.id}`);
+  take(`error-${party}`);
   return fig;
 }

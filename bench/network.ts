@@ -10,7 +10,7 @@
  *     achieved receipt rate, drops (released and never received within 10 s after the last release),
  *     latency from release to receipt, CPU time per wall second. Run again with a smaller `--tracks` to
  *     find the rate the process keeps up with (the process exits without waiting for the store backlog).
- * `npx tsx bench/network.ts [--samples 400] [--tracks 1000] [--seconds 10] [--no-nats] [--no-load]`
+ * `npx tsx bench/network.ts [--samples 400] [--tracks 1000] [--seconds 10] [--no-nats] [--no-load] [--no-latency]`
  */
 
 import { readFileSync } from "node:fs";
@@ -267,13 +267,14 @@ async function load(tracks: number, seconds: number): Promise<void> {
 async function main(): Promise<void> {
   const noNats = process.argv.includes("--no-nats");
   const noLoad = process.argv.includes("--no-load");
-  console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
-  for (const window of [5, 1]) {
+  const noLatency = process.argv.includes("--no-latency");
+  if (!noLatency) console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
+  for (const window of noLatency ? [] : [5, 1]) {
     const net = await network(new InProcessTransport({ topology }), window);
     await measure([nodePath(`in-process, 0 ms links, ${window} ms batch window`, net)]);
     await net.close();
   }
-  if (!noNats) {
+  if (!noNats && !noLatency) {
     const server = await NatsServer.start({ topology });
     const nats = new NatsTransport({
       topology,

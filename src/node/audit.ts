@@ -15,6 +15,7 @@ import {
 } from "../audit/index.ts";
 import type { HandshakeFailure, RejectReason } from "../envelope/index.ts";
 import type { Item } from "../model/item.ts";
+import type { AuditLeaf } from "../model/store-records.ts";
 import type { Decision } from "../policy/decide.ts";
 import type { Delivery, Store } from "../ports.ts";
 
@@ -39,8 +40,12 @@ function hashItem(item: Item): string {
 export class NodeAudit {
   readonly log = new MerkleLog();
   readonly rejections: { id: string; from: string; why: Rejection; detail: string }[] = [];
-  #writes: Promise<void> = Promise.resolve();
-  #pendingWrites = 0;
+  /** Leaves appended to the log and not yet handed to the store. */
+  #queue: AuditLeaf[] = [];
+  /** Leaves being written now. */
+  #writingCount = 0;
+  /** The drain in progress, if any: it writes batches until the queue is empty. */
+  #writing: Promise<void> | undefined;
 
   constructor(
     readonly node: string,
@@ -54,12 +59,12 @@ export class NodeAudit {
 
   /** Waits until every record so far is in the store. */
   settled(): Promise<void> {
-    return this.#writes;
+    return this.#writing ?? Promise.resolve();
   }
 
   /** Store writes queued and not yet done. */
   get pendingWrites(): number {
-    return this.#pendingWrites;
+    return this.#queue.length + this.#writingCount;
   }
 
   /** A receipt of an item by the route `parties`. */
@@ -116,12 +121,32 @@ export class NodeAudit {
     const bytes = encodeRecord(record);
     const index = this.log.append(bytes);
     const hash = leafHash(bytes);
-    this.#pendingWrites++;
-    this.#writes = this.#writes
-      .then(() => this.store.appendAuditLeaf(index, bytes, hash))
-      .finally(() => {
-        this.#pendingWrites--;
-      });
+    this.#queue.push({ index, bytes, leafHash: hash });
+    this.#writing ??= this.#drain();
+  }
+
+  /**
+   * Writes the queued leaves in batches (one transaction each, `appendAuditLeaves`) until none is left:
+   * a leaf a transaction costs about 1.4 ms on PGlite, a leaf in a batch about 0.07 ms (bench/store.ts).
+   * A failed batch goes back to the head of the queue, and `settled()` rejects.
+   */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, 1000);
+        this.#writingCount = batch.length;
+        try {
+          await this.store.appendAuditLeaves(batch);
+        } catch (e) {
+          this.#queue.unshift(...batch);
+          throw e;
+        } finally {
+          this.#writingCount = 0;
+        }
+      }
+    } finally {
+      this.#writing = undefined;
+    }
   }
 
   /** Notes a refusal whose audit record was already written. */

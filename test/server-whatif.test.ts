@@ -255,6 +255,19 @@ describe("the what-if job over the fixture", () => {
     expect(JSON.stringify(krOwn.result.comparison.variants[0]?.nations)).toContain("ROK_KTMO_CELL");
   });
 
+  it("keeps only the summary sentences about the operator's nation", async () => {
+    const usa = (await state(server, "t-USA-TS")).job;
+    const kor = (await state(server, "t-KOR-I")).job;
+    if (usa.status !== "done" || kor.status !== "done") throw new Error("not done");
+    // Japan loses the ROK track without GSOMIA; nothing the USA or Korea holds changes.
+    expect(usa.result.comparison.variants[1]?.summary).toEqual([
+      "Under no-gsomia, nothing you may see differs for United States from actual.",
+    ]);
+    expect(kor.result.comparison.variants[0]?.summary).toHaveLength(1);
+    expect(kor.result.comparison.variants[0]?.summary[0]).toMatch(/^Under actual, Republic of Korea: /);
+    expect(JSON.stringify(kor.result.comparison.variants.map((v) => v.summary))).not.toContain("Japan");
+  });
+
   it("reports a failed run with its error, and can start again afterwards", async () => {
     gated.rearm();
     const res = await inject(server, "POST", "t-KOR-III", { variants: ["all"], seed: 7, shareIntervalS: 2 });

@@ -1,6 +1,9 @@
 /**
  * Tracking throughput on one core: EKF and UKF predict+update rates for a 6-state ballistic track and a
- * 3-D radar measurement, and the wall time of one tracker scan with 1, 100 and 1,000 objects in view.
+ * 3-D radar measurement, and the wall time of one tracker scan with 1, 100 and 1,000 objects in view,
+ * with each track's coast/thrust IMM (the default) and with the coast model alone. Rates are given per
+ * wall-clock second and per CPU-second of this process (process.cpuUsage), which other processes on a
+ * shared machine disturb much less.
  * Run: npx tsx bench/tracking.ts
  */
 import { BallisticMotionModel } from "../src/tracking/ballistic.ts";
@@ -22,7 +25,21 @@ import {
 const radar = testRadar("bench-r", 37, 131.5, { sigmaRangeRateMps: undefined, maxRangeM: 4_000_000 });
 const measurement = new RadarMeasurementModel(radar, false);
 
-function filterRate(predictor: Predictor, updater: Updater, dt: number, iterations: number): number {
+/** Wall and CPU seconds of `run`. */
+function timed(run: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  run();
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - w0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+
+function filterRate(
+  predictor: Predictor,
+  updater: Updater,
+  dt: number,
+  iterations: number,
+): { wall: number; cpu: number } {
   const model = new BallisticMotionModel();
   const truth = coastState(38.5, 129, 250_000, 2600, -700, 900);
   const x = Float64Array.from(truth);
@@ -41,28 +58,29 @@ function filterRate(predictor: Predictor, updater: Updater, dt: number, iteratio
     model.propagate(tx, dt, tx);
     zs.push(measurement.measure(tx, new Float64Array(3)));
   }
-  const start = performance.now();
-  for (let k = 0; k < iterations; k++) {
-    const step = k % arc;
-    if (step === 0) {
-      x.set(truth);
-      state.t = 0;
+  const s = timed(() => {
+    for (let k = 0; k < iterations; k++) {
+      const step = k % arc;
+      if (step === 0) {
+        x.set(truth);
+        state.t = 0;
+      }
+      pred.t = state.t + dt;
+      predictor.predictInto(state, pred.t, xp, Pp);
+      updater.predictMeasurement(pred, measurement, mp);
+      updater.update(pred, mp, zs[step] as Float64Array, x, P);
+      state.t = pred.t;
     }
-    pred.t = state.t + dt;
-    predictor.predictInto(state, pred.t, xp, Pp);
-    updater.predictMeasurement(pred, measurement, mp);
-    updater.update(pred, mp, zs[step] as Float64Array, x, P);
-    state.t = pred.t;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  return iterations / seconds;
+  });
+  return { wall: iterations / s.wall, cpu: iterations / s.cpu };
 }
 
 function scanTime(
   objects: number,
   warmScans: number,
   timedScans: number,
-): { msPerScan: number; confirmed: number } {
+  thrustPsd?: number,
+): { msPerScan: number; cpuMsPerScan: number; confirmed: number } {
   const rng = seededRandom(objects);
   const model = new BallisticMotionModel();
   // Objects scattered over the radar's coverage, 200–700 km up and climbing, 2–5 km/s horizontally.
@@ -81,19 +99,25 @@ function scanTime(
       up,
     );
   });
-  const tracker = new MultiTargetTracker([radar], { deleter: { minHeightM: -1e9 } });
+  const tracker = new MultiTargetTracker([radar], {
+    deleter: { minHeightM: -1e9 },
+    ...(thrustPsd === undefined ? {} : { manoeuvre: { accelerationPsd: thrustPsd } }),
+  });
   const dt = 2;
-  let timed = 0;
+  let wall = 0;
+  let cpu = 0;
   for (let k = 0; k < warmScans + timedScans; k++) {
     const t = k * dt;
     const dets = truths.map((x) => radarDetection(radar, x, t, rng)).filter((d) => d.elevationRad > 0);
-    const start = performance.now();
-    tracker.processScan(radar.id, t, dets);
-    if (k >= warmScans) timed += performance.now() - start;
+    const s = timed(() => tracker.processScan(radar.id, t, dets));
+    if (k >= warmScans) {
+      wall += s.wall;
+      cpu += s.cpu;
+    }
     for (const x of truths) model.propagate(x, dt, x);
   }
   const confirmed = tracker.liveTracks().filter((tr) => tr.status === "confirmed").length;
-  return { msPerScan: timed / timedScans, confirmed };
+  return { msPerScan: (1000 * wall) / timedScans, cpuMsPerScan: (1000 * cpu) / timedScans, confirmed };
 }
 
 const ekf1 = filterRate(
@@ -122,19 +146,30 @@ const ukf5 = filterRate(
   30_000,
 );
 const fmt = (v: number): string => Math.round(v).toLocaleString("en-US");
+const rate = (r: { wall: number; cpu: number }): string =>
+  `${fmt(r.wall)} updates/s (${fmt(r.cpu)} per CPU-s)`;
 console.log("6-state ballistic track, 3-D radar update, prediction included, one core:");
-console.log(`  EKF  dt=1 s (1 RK4 step): ${fmt(ekf1)} updates/s`);
-console.log(`  EKF  dt=5 s (1 RK4 step): ${fmt(ekf5)} updates/s`);
-console.log(`  UKF  dt=1 s:               ${fmt(ukf1)} updates/s  (EKF/UKF ${(ekf1 / ukf1).toFixed(1)}×)`);
-console.log(`  UKF  dt=5 s:               ${fmt(ukf5)} updates/s  (EKF/UKF ${(ekf5 / ukf5).toFixed(1)}×)`);
+console.log(`  EKF  dt=1 s (1 RK4 step): ${rate(ekf1)}`);
+console.log(`  EKF  dt=5 s (1 RK4 step): ${rate(ekf5)}`);
+console.log(
+  `  UKF  dt=1 s:               ${rate(ukf1)}  (EKF/UKF ${(ekf1.cpu / ukf1.cpu).toFixed(1)}× per CPU-s)`,
+);
+console.log(
+  `  UKF  dt=5 s:               ${rate(ukf5)}  (EKF/UKF ${(ekf5.cpu / ukf5.cpu).toFixed(1)}× per CPU-s)`,
+);
 console.log(
   "Tracker scan (EKF, one radar, Pd = 1, no clutter, 2 s scans; 8 warm-up scans, then 60 timed, 20 for 1,000):",
 );
 for (const n of [1, 100, 1000]) {
-  const r = scanTime(n, 8, n >= 1000 ? 20 : 60);
+  const [imm, coast] = [undefined, 0].map((psd) => scanTime(n, 8, n >= 1000 ? 20 : 60, psd)) as [
+    ReturnType<typeof scanTime>,
+    ReturnType<typeof scanTime>,
+  ];
   console.log(
-    `  ${String(n).padStart(5)} objects: ${r.msPerScan.toFixed(3)} ms/scan, ${(
-      (1000 * r.msPerScan) / n
-    ).toFixed(1)} µs/object, ${r.confirmed} confirmed`,
+    `  ${String(n).padStart(5)} objects: ${imm.msPerScan.toFixed(3)} ms/scan (${imm.cpuMsPerScan.toFixed(3)} CPU), ${(
+      (1000 * imm.cpuMsPerScan) / n
+    ).toFixed(1)} CPU-µs/object, ${imm.confirmed} confirmed; coast model alone ${coast.cpuMsPerScan.toFixed(
+      3,
+    )} CPU-ms (IMM ×${(imm.cpuMsPerScan / coast.cpuMsPerScan).toFixed(2)})`,
   );
 }

@@ -38,6 +38,20 @@ describe("runExercise (2016-09-05)", () => {
     await expect(runExercise({ scenarioId: "1999-01-01" })).rejects.toThrow(/no such scenario/);
   });
 
+  it("stops between steps when its signal aborts, and says why", async () => {
+    const abort = new AbortController();
+    const run = runExercise({
+      scenarioId: "2016-09-05",
+      shareIntervalS: 2,
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.phase === "replaying through the network" && p.done >= 10)
+          abort.abort(new Error("operator stop"));
+      },
+    });
+    await expect(run).rejects.toThrow("operator stop");
+  }, 120_000);
+
   it("produces a timeline the COP schema accepts, in time order with increasing sequence numbers", () => {
     const parsed = CopTimeline.safeParse(actual.timeline);
     expect(parsed.success ? "" : parsed.error.message.slice(0, 500)).toBe("");
@@ -111,6 +125,22 @@ describe("runExercise (2016-09-05)", () => {
     );
     expect(check).toEqual({ ok: true });
     expect(actual.auditProof("JSDF", p.treeSize)).toBeUndefined();
+    // At an earlier head (what a replay has reached), against that head's root.
+    const early = actual.auditProof("JSDF", 0, 2);
+    expect(early?.treeSize).toBe(2);
+    expect(early?.rootHex).not.toBe(p.rootHex);
+    if (early) {
+      const c = verifyInclusion(
+        0,
+        2,
+        fromHex(early.leafHashHex),
+        early.path.map(fromHex),
+        fromHex(early.rootHex),
+      );
+      expect(c).toEqual({ ok: true });
+    }
+    expect(actual.auditProof("JSDF", 2, 2)).toBeUndefined();
+    expect(actual.auditProof("JSDF", 0, p.treeSize + 1)).toBeUndefined();
     expect(actual.auditProof("NOWHERE", 0)).toBeUndefined();
   });
 

@@ -39,6 +39,7 @@ import type { Detection, Sensor } from "../model/sensing.ts";
 import type { Topology } from "../model/topology.ts";
 import { linkNodes } from "../node/links.ts";
 import { TriwatchNode } from "../node/node.ts";
+import { FusedPicture, fusedWarningEstimate, type HeldReport } from "../node/picture.ts";
 import { enabledLinks, type ReleasePlan } from "../node/routing.ts";
 import { rankIn } from "../node/secure.ts";
 import type { Marking } from "../policy/decide.ts";
@@ -51,7 +52,6 @@ import { MultiTargetTracker, trajectoryEstimates } from "../tracking/index.ts";
 import type { TrackState } from "../tracking/state.ts";
 import { defaultPolicy, type EstimateSeries, issueWarnings, type WarningEstimate } from "../warning/index.ts";
 import { loadScenario, loadSensors, loadTrackLabels } from "./inputs.ts";
-import { FusedPicture, fusedWarningEstimate, type HeldReport } from "../node/picture.ts";
 import { TRAJECTORY_SAMPLES, trackReport } from "./reports.ts";
 import { variantById } from "./variants.ts";
 
@@ -79,6 +79,8 @@ export interface ExerciseOptions {
   /** Seconds between audit tree-head events per node (default 10). */
   auditIntervalS?: number;
   onProgress?: (p: ExerciseProgress) => void;
+  /** Stops the run between steps (the nodes are stopped and the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 /** What really happened (for scoring; no nation's picture). */
@@ -100,6 +102,7 @@ export interface Exercise {
   auditProof(
     node: string,
     leafIndex: number,
+    treeSize?: number,
   ): { treeSize: number; rootHex: string; leafHashHex: string; path: string[] } | undefined;
   /** Stops the nodes and frees the stores. */
   close(): Promise<void>;
@@ -158,6 +161,7 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
   const launchT = Math.min(...scenario.launches.map((l) => Date.parse(l.launchTime) / 1000));
 
   // The network: five nodes, in-memory PGlite stores, in-process transport, signed link handshakes.
+  options.signal?.throwIfAborted();
   progress({ phase: "starting the nodes", done: 0, total: topology.nodes.length });
   const clock = { ms: (launchT - 10) * 1000 };
   const now = () => clock.ms;
@@ -190,13 +194,19 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
     nodes.set(spec.id, node);
     progress({ phase: "starting the nodes", done: i + 1, total: topology.nodes.length });
   }
-  await linkNodes(topology, nodes);
   const close = async () => {
     for (const n of nodes.values()) await n.stop();
     await transport.close();
     for (const s of stores) await s.close();
   };
 
+  try {
+    options.signal?.throwIfAborted();
+    await linkNodes(topology, nodes);
+  } catch (e) {
+    await close();
+    throw e;
+  }
   try {
     const events: Pending[] = [];
     const trackers = nodeTrackers(sensors, partyOf);
@@ -224,6 +234,7 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
     let nextAudit = firstTick;
 
     for (let k = 0; k <= ticks; k++) {
+      options.signal?.throwIfAborted();
       const T = firstTick + k * shareS;
       clock.ms = Math.round(T * 1000);
       // 1. Detections that have arrived by T, scan by scan, to the node that owns the sensor.
@@ -495,14 +506,17 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
     return {
       timeline,
       truth,
-      auditProof(node, leafIndex) {
+      auditProof(node, leafIndex, treeSize) {
         const log = nodes.get(node)?.log;
-        if (!log || !Number.isInteger(leafIndex) || leafIndex < 0 || leafIndex >= log.size) return undefined;
+        if (!log) return undefined;
+        const size = treeSize ?? log.size;
+        if (!Number.isInteger(size) || size < 1 || size > log.size) return undefined;
+        if (!Number.isInteger(leafIndex) || leafIndex < 0 || leafIndex >= size) return undefined;
         return {
-          treeSize: log.size,
-          rootHex: toHex(log.root()),
+          treeSize: size,
+          rootHex: toHex(log.root(size)),
           leafHashHex: toHex(log.leafHash(leafIndex)),
-          path: log.inclusionProof(leafIndex).map((h) => toHex(h)),
+          path: log.inclusionProof(leafIndex, size).map((h) => toHex(h)),
         };
       },
       close,
@@ -693,6 +707,7 @@ function warningEvent(party: string, alert: Alert): Omit<CopWarningEvent, "seq">
     issuer: party,
     alertId: alert.id,
     msgType: alert.msgType,
+    references: alert.references.map((r) => r.id),
     kind:
       alert.kind.system === "j-alert"
         ? `J-Alert: ${alert.kind.type}`

@@ -101,8 +101,10 @@ export const CopWarningEvent = z.strictObject({
   type: z.literal("warning"),
   issuer: PartyCode,
   alertId: z.string(),
-  /** Alert, Update or Cancel. */
+  /** CAP's msgType as the alert model writes it: `alert`, `update` or `cancel`. */
   msgType: z.string(),
+  /** Ids of the earlier alerts an update or cancellation replaces. */
+  references: z.array(z.string()).optional(),
   /** Which national warning (for example "J-Alert: launch", "공습경보"). */
   kind: z.string(),
   /** Headline per language code (ja, ko, en). */

@@ -1,6 +1,7 @@
 /** Exercises: a scenario replayed through the whole topology, as a COP timeline. */
-export { loadScenario, loadSensors, loadTrackLabels, scenarioIds } from "./inputs.ts";
+
 export { type FusedObject, FusedPicture, type HeldReport } from "../node/picture.ts";
+export { loadScenario, loadSensors, loadTrackLabels, scenarioIds } from "./inputs.ts";
 export {
   type Exercise,
   type ExerciseOptions,

@@ -73,7 +73,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       };
 
       io.out(
-        `Preparing ${o.scenario} (${o.variant}): every node in one process, the whole launch (a few seconds)…`,
+        `Preparing ${o.scenario} (${o.variant}): every node in one process, the whole launch (about a minute; progress below)…`,
       );
       const { server, ready, stop, stopped } = await startCop({
         runner: runExercise,

@@ -16,13 +16,7 @@
  */
 
 import { createHash } from "node:crypto";
-import {
-  type Misbehaviour,
-  type SignedTreeHead,
-  signTreeHead,
-  toBase64,
-  treeHeadOf,
-} from "../audit/index.ts";
+import { type Misbehaviour, type SignedTreeHead, signTreeHead, TreeHead, toBase64 } from "../audit/index.ts";
 import {
   answerHandshake,
   type EntryArgs,
@@ -41,6 +35,7 @@ import {
 } from "../envelope/index.ts";
 import type { KeyRing, NodeKeys } from "../keys/index.ts";
 import type { Item, TrackReport } from "../model/item.ts";
+import { isoUtc } from "../model/time.ts";
 import type { NodeSpec, Topology } from "../model/topology.ts";
 import { type Channel, type Decision, decide, type Marking } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
@@ -216,9 +211,18 @@ export class TriwatchNode {
   }
 
   async #publishTreeHead(only?: { partner: string; from: number }): Promise<SignedTreeHead> {
-    await this.#audit.settled(); // the store holds every leaf the head covers
+    // The head covers the leaves appended so far, and is signed once the store holds them all (leaves
+    // appended while waiting are left to the next head).
     const log = this.#audit.log;
-    const head = signTreeHead(treeHeadOf(log, this.id, this.#deps.now()), this.#deps.keys.sign.privateKey);
+    const size = log.size;
+    await this.#audit.settled();
+    const unsigned = TreeHead.parse({
+      logId: this.id,
+      treeSize: size,
+      rootHash: toBase64(log.root(size)),
+      timestamp: isoUtc(this.#deps.now()),
+    });
+    const head = signTreeHead(unsigned, this.#deps.keys.sign.privateKey);
     await this.#deps.store.putTreeHead(headRecord(head));
     const targets = only ? [only.partner] : this.#partners;
     await Promise.all(

@@ -304,6 +304,28 @@ describe("the what-if job over the fixture", () => {
   });
 });
 
+describe("stopping the server", () => {
+  it("aborts the run in progress through its signal; the job fails saying why", async () => {
+    let aborted: unknown;
+    const runner: WhatIfRunner = (o) =>
+      new Promise((_resolve, reject) => {
+        o.signal?.addEventListener("abort", () => {
+          aborted = o.signal?.reason;
+          reject(o.signal?.reason);
+        });
+      });
+    const server = await serverWith(runner);
+    expect((await inject(server, "POST", "t-USA-TS", {})).statusCode).toBe(202);
+    expect(server.whatif.running).toBe(true);
+    await server.close();
+    await server.whatif.finished;
+    expect(server.whatif.running).toBe(false);
+    expect(String(aborted)).toMatch(/the server is stopping/);
+    const job = server.whatif.jobFor(authenticate("t-USA-TS"));
+    expect(job.status === "failed" && job.error).toBe("the server is stopping");
+  });
+});
+
 describe("without a what-if runner", () => {
   it("GET says it is unavailable and POST answers 501", async () => {
     const server = await serverWith(undefined);

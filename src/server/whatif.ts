@@ -35,6 +35,8 @@ export interface WhatIfRunOptions {
   shareIntervalS: number;
   untilS?: number;
   onProgress?: (p: { phase: string; done: number; total: number }) => void;
+  /** Aborted when the server stops (runExercise then stops between steps and rejects). */
+  signal?: AbortSignal;
 }
 
 /** Runs one exercise and returns its timeline and truth (`runExercise` of src/exercise/). */
@@ -86,6 +88,7 @@ export class WhatIfJobs {
   /** Per-operator answers of the finished job (by party and clearance rank). */
   #views = new Map<string, WhatIfOperatorResult>();
   #closed = false;
+  #abort = new AbortController();
   /** Resolves when the running job ends (tests and shutdown wait on it). */
   #finished: Promise<void> = Promise.resolve();
 
@@ -179,6 +182,7 @@ export class WhatIfJobs {
           shareIntervalS: request.shareIntervalS,
           ...(request.untilS === null ? {} : { untilS: request.untilS }),
           onProgress,
+          signal: this.#abort.signal,
         });
         try {
           runs.push({ timeline: ex.timeline, truth: Truth.parse(ex.truth) });
@@ -224,9 +228,10 @@ export class WhatIfJobs {
     };
   }
 
-  /** Stops after the variant being run (the exercise runner cannot be interrupted). */
+  /** Stops: the run in progress is aborted (between its steps) and no further variant starts. */
   close(): void {
     this.#closed = true;
+    this.#abort.abort(new Error("the server is stopping"));
   }
 }
 

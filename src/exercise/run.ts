@@ -4,7 +4,8 @@
  * detections as they arrive; every `shareIntervalS` each node releases its updated confirmed tracks to
  * its partners (`trackDestinations`) through `TriwatchNode.release` (the policy, the hub, the envelopes, the
  * audit log: all real, in-process transport and in-memory PGlite stores); the network is then run until
- * quiet before the clock moves on. Each node fuses what it holds; Japan's and Korea's warning centres
+ * quiet before the clock moves on. Each node fuses what it holds (a stale partner track's predictions
+ * count until its predicted impact); Japan's and Korea's warning centres
  * issue public warnings from their nodes' fused pictures.
  *
  * The result is a COP timeline (`src/model/cop.ts`) computed ahead of any replay, plus the truth (for
@@ -39,7 +40,7 @@ import type { Detection, Sensor } from "../model/sensing.ts";
 import type { Topology } from "../model/topology.ts";
 import { linkNodes } from "../node/links.ts";
 import { TriwatchNode } from "../node/node.ts";
-import { FusedPicture, fusedWarningEstimate, type HeldReport } from "../node/picture.ts";
+import { countsInPicture, FusedPicture, fusedWarningEstimate, type HeldReport } from "../node/picture.ts";
 import { enabledLinks, type ReleasePlan } from "../node/routing.ts";
 import { rankIn } from "../node/secure.ts";
 import type { Marking } from "../policy/decide.ts";
@@ -352,7 +353,7 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
               stale,
             });
           }
-          if (stale) continue;
+          if (!countsInPicture(item, stale, clock.ms)) continue;
           held.push({
             key: item.trackId,
             originNode: item.trackId.slice(0, item.trackId.lastIndexOf("-")),

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { trackExample } from "../../test/helpers/policy.ts";
 import type { TrackReport } from "../model/item.ts";
 import {
+  countsInPicture,
   covarianceEllipse,
   ellipseCovariance,
   FusedPicture,
@@ -153,5 +154,14 @@ describe("FusedPicture", () => {
     expect(e?.trackAgeS).toBe(60);
     expect(e?.impact.lat).toBeCloseTo(40, 6);
     expect(e?.groundTrack).toHaveLength(base.trajectory.length);
+  });
+});
+
+describe("countsInPicture", () => {
+  const impactMs = Date.parse(base.impact.time);
+  it("counts a current report, and a stale one until its predicted impact, not after", () => {
+    expect(countsInPicture(base, false, impactMs + 60_000)).toBe(true);
+    expect(countsInPicture(base, true, impactMs - 60_000)).toBe(true);
+    expect(countsInPicture(base, true, impactMs + 1)).toBe(false);
   });
 });

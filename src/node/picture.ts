@@ -248,6 +248,16 @@ export class FusedPicture {
   }
 }
 
+/**
+ * Whether a partner's report counts in the fused picture at `nowMs`. A stale track is never shown as
+ * current, but its predicted launch and impact points are a ballistic prediction that does not age: they
+ * count until the predicted impact (a lofted missile that has left a partner's radar is still best
+ * predicted by that partner's last estimate; dropping it left Japan's picture 150 km off on 2023-12-18).
+ */
+export function countsInPicture(report: TrackReport, stale: boolean, nowMs: number): boolean {
+  return !stale || nowMs <= Date.parse(report.impact.time);
+}
+
 /** The warning rules' view of a fused object at time `t` (Unix s). */
 export function fusedWarningEstimate(f: FusedObject, t: number): WarningEstimate | undefined {
   const r = f.basis.report;

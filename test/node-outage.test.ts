@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeRecord } from "../src/audit/index.ts";
 import type { Item, TrackReport } from "../src/model/item.ts";
+import { linkPair } from "../src/node/links.ts";
 import type { Store } from "../src/ports.ts";
 import { type FakeTimeNetwork, fakeTimeNetwork } from "./helpers/network.ts";
 import { example, shiftDays, t, trackExample } from "./helpers/policy.ts";
@@ -139,5 +140,21 @@ describe("an outage on ROK–USFK with reports and tracks in flight", () => {
     const now = jsdf.trackPicture().find((e) => e.item.trackId === "KTMO-OUTAGE");
     expect(now?.item.id).toBe(after.id);
     expect(now?.stale).toBe(false);
+  });
+
+  it("delivers a report held through an outage during which the link was rekeyed", async () => {
+    const rok = net.node(ROK);
+    net.transport.setLinkUp(ROK, USFK, false);
+    const held = report(5);
+    await rok.release(held, USFK, "deferred"); // sealed under the current channel, held by the transport
+    await rok.idle();
+    // A new handshake while the report waits (in one process the messages are handed across directly).
+    await linkPair(rok, net.node(USFK));
+    net.scheduler.advance(60_000);
+    net.transport.setLinkUp(ROK, USFK, true);
+    await net.quiesce(5);
+    const receipts = (await usfkRecords()).filter((r) => r.kind === "receipt" && r.item === held.id);
+    expect(receipts).toHaveLength(1);
+    expect(net.node(USFK).rejections.filter((r) => r.why === "BAD_HOP_MAC")).toEqual([]);
   });
 });

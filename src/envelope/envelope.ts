@@ -179,7 +179,12 @@ export async function openFrame(r: Receiver, wire: string, now: number): Promise
   if (!r.ring.has(hop.from) || !channel)
     return reject("UNKNOWN_SENDER", `no channel with ${hop.from}`, claimed);
   if (hop.link !== channel.link) return reject("WRONG_LINK", `${hop.link} is not ${channel.link}`, claimed);
-  const plaintext = openHop(channel, read);
+  let plaintext = openHop(channel, read);
+  if (!plaintext && hop.cls === "report") {
+    // A report held by the transport across a rekey was sealed under the previous channel.
+    const previous = r.previousChannels?.get(hop.from);
+    if (previous && previous.link === hop.link) plaintext = openHop(previous, read);
+  }
   if (!plaintext) return reject("BAD_HOP_MAC", "hop JWE does not authenticate under the link key", claimed);
   const ordered = hop.cls === "track";
   const hopAge = ageProblem(r, hop.sentAt, now, "envelope", ordered);

@@ -15,6 +15,11 @@ export interface Receiver {
   readonly ring: KeyRing;
   /** The established channel with each neighbour, by node id. */
   readonly channels: ReadonlyMap<string, LinkChannel>;
+  /**
+   * The channel each neighbour had before the current one (a rekey): report-class envelopes sealed under
+   * it before the rekey and held by the transport still open (reports must survive outages).
+   */
+  readonly previousChannels?: ReadonlyMap<string, LinkChannel>;
   /** The party of a node, from the topology. */
   readonly partyOf: (node: string) => string | undefined;
   /** The rank of a grade in a party's scheme, or undefined for a code the scheme lacks. */

@@ -123,6 +123,8 @@ export class TriwatchNode {
   #sequence = 0;
   #subscription: TransportSubscription | undefined;
   #channels = new Map<string, LinkChannel>();
+  /** The channel each neighbour had before its latest handshake. */
+  #previousChannels = new Map<string, LinkChannel>();
   #pending = new Map<string, PendingHandshake>();
   #receiver: Receiver;
   #tracks: TrackBatcher<TrackMeta>;
@@ -166,6 +168,7 @@ export class TriwatchNode {
       keys: deps.keys,
       ring: deps.ring,
       channels: this.#channels,
+      previousChannels: this.#previousChannels,
       partyOf: this.#partyOf,
       policy: deps.policy,
     });
@@ -479,7 +482,7 @@ export class TriwatchNode {
         this.#audit.reject(d, "HANDSHAKE_WRONG_LINK", `hello of ${answered.channel.peer} sent by ${d.from}`);
         return;
       }
-      this.#channels.set(d.from, answered.channel);
+      this.#setChannel(d.from, answered.channel);
       await this.#control(d.from, { kind: "link-reply", reply: answered.reply });
       this.#linkUp(d.from, control.hello);
       return;
@@ -492,6 +495,13 @@ export class TriwatchNode {
     } catch {
       // A reply to an earlier hello than the one waiting: the reply to the latest will follow.
     }
+  }
+
+  /** Puts a new channel with `peer` in place, keeping the one it replaces for reports sealed under it. */
+  #setChannel(peer: string, channel: LinkChannel): void {
+    const old = this.#channels.get(peer);
+    if (old) this.#previousChannels.set(peer, old);
+    this.#channels.set(peer, channel);
   }
 
   /** Starts the link handshake with neighbour `peer`: the signed hello to hand it. */
@@ -512,7 +522,7 @@ export class TriwatchNode {
     if (from !== undefined && answered.channel.peer !== from) {
       throw new Error(`handshake from ${answered.channel.peer} arrived from ${from}`);
     }
-    this.#channels.set(answered.channel.peer, answered.channel);
+    this.#setChannel(answered.channel.peer, answered.channel);
     return answered.reply;
   }
 
@@ -524,7 +534,7 @@ export class TriwatchNode {
     const finished = await finishHandshake(pending, ring, reply, now(), ENVELOPE_LIMITS);
     if (!finished.ok) throw new Error(`handshake ${finished.reason}: ${finished.detail}`);
     this.#pending.delete(peer);
-    this.#channels.set(peer, finished.channel);
+    this.#setChannel(peer, finished.channel);
   }
 
   /** Releases an item produced here to node `to`, by the shortest path the policy permits. */

@@ -81,14 +81,17 @@ export function nodeReceiver(args: {
   keys: NodeKeys;
   ring: KeyRing;
   channels: ReadonlyMap<string, LinkChannel>;
+  /** The channel before the current one, per neighbour (for reports held across a rekey). */
+  previousChannels?: ReadonlyMap<string, LinkChannel>;
   partyOf: ReadonlyMap<string, string>;
   policy: Policy;
 }): Receiver {
-  const { keys, ring, channels, partyOf, policy } = args;
+  const { keys, ring, channels, previousChannels, partyOf, policy } = args;
   return createReceiver({
     self: keys,
     ring,
     channels,
+    ...(previousChannels ? { previousChannels } : {}),
     partyOf: (node) => partyOf.get(node),
     rankOf: (party, code) => rankIn(policy, party, code),
     minimumRank: (label, party) => minimumRankIn(policy, label, party),

@@ -141,7 +141,7 @@ describe("triwatch audit verify", () => {
       expect(run.err).toMatch(/problem/);
       const codes = run.report?.problems.map((p) => `${p.code}@${p.at}`);
       expect(codes).toEqual(
-        expect.arrayContaining(["CHANGED_LEAF@0", "ROOT_MISMATCH@" + String(run.report?.heads[0]?.treeSize)]),
+        expect.arrayContaining(["CHANGED_LEAF@0", `ROOT_MISMATCH@${String(run.report?.heads[0]?.treeSize)}`]),
       );
       // Rewriting the stored hash as well hides nothing: the signed heads no longer match.
       const { createHash } = await import("node:crypto");

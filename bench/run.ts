@@ -8,7 +8,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const ALL = ["policy", "tracking", "audit", "envelope", "store", "transport", "geo", "warnings", "accuracy"];
+const ALL = [
+  "policy",
+  "tracking",
+  "audit",
+  "envelope",
+  "store",
+  "transport",
+  "network",
+  "geo",
+  "warnings",
+  "accuracy",
+];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const names = chosen.length > 0 ? chosen : ALL;
 let failed = 0;

@@ -3,7 +3,7 @@
  * its own sensors only), against the posterior Cramér–Rao bound for the same flight, sensors, noise and
  * detection probability (src/sim/pcrb.ts). Prints markdown tables on stdout, progress on stderr.
  *
- * Run: npx tsx bench/accuracy.ts [--runs 50] [--scenarios 2017-08-29,2022-11-18] [--pd-one]
+ * Run: npx tsx bench/accuracy.ts [--runs 50] [--first-seed 1] [--scenarios 2017-08-29,2022-11-18] [--pd-one]
  * [--q PSD] (the trackers' coast PSD; default the simulated world's 1e-9, see SIMULATED_WORLD_PSD)
  * [--nees-grid] (the NEES every 10 s, for tuning) [--drag] (a 1/β state) [--no-manoeuvre]
  * [--manoeuvre-q PSD] (the tracker's manoeuvre level)
@@ -65,6 +65,8 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const RUNS = Number(opt("--runs") ?? 50);
+/** First seed (runs use seeds FIRST_SEED … FIRST_SEED + RUNS − 1): a second sample of runs. */
+const FIRST_SEED = Number(opt("--first-seed") ?? 1);
 const ONLY = opt("--scenarios")?.split(",");
 const DETECTION = args.includes("--pd-one") ? "one" : "pd";
 /**
@@ -203,7 +205,7 @@ for (const name of names) {
   const invBeta = new Map(parsed.value.launches.map((l) => [l.id, 1 / l.ballisticCoefficientKgM2.value]));
   const accs = new Map(grouped.value.map((g) => [g.nation, newAcc()]));
   const t0 = performance.now();
-  for (let seed = 1; seed <= RUNS; seed++) {
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + RUNS; seed++) {
     const tracked = trackScenario(flown.value, grouped.value, seed, TRACKER);
     for (const nt of tracked) {
       const acc = accs.get(nt.nation) as Acc;
@@ -321,9 +323,9 @@ for (const name of names) {
         });
       }
     }
-    if (seed % 10 === 0 || seed === RUNS)
+    if ((seed - FIRST_SEED + 1) % 10 === 0 || seed === FIRST_SEED + RUNS - 1)
       process.stderr.write(
-        `\r${name}: ${seed}/${RUNS} runs, ${((performance.now() - t0) / 1000).toFixed(0)} s   `,
+        `\r${name}: ${seed - FIRST_SEED + 1}/${RUNS} runs, ${((performance.now() - t0) / 1000).toFixed(0)} s   `,
       );
   }
   process.stderr.write("\n");
@@ -365,7 +367,7 @@ const ratioCell = (err: number[], b2: number[]): string => {
 
 const out: string[] = [];
 out.push(
-  `Accuracy over ${RUNS} seeded runs per scenario (seeds 1–${RUNS}), each nation tracking on its own sensors; ` +
+  `Accuracy over ${RUNS} seeded runs per scenario (seeds ${FIRST_SEED}–${FIRST_SEED + RUNS - 1}), each nation tracking on its own sensors; ` +
     `${DETECTION === "pd" ? "bound with information-reduction factor Pd" : "bound with Pd = 1"}; ` +
     `wall time ${f(wall, 0)} s on this machine. Errors in km as mean / median / 95th percentile; ` +
     "times in s after launch (medians). n = runs × objects in which the nation detected the object.\n",

@@ -3,10 +3,11 @@
 // clean stop on SIGTERM. The exercise is the hand-made fixture, wrapped to report progress.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureExercise } from "../src/server/cop.fixture.ts";
-import { startCop } from "../src/server/serve.ts";
+import { type CopStartEvent, startCop } from "../src/server/serve.ts";
 import type { ExerciseRunner } from "../src/server/session.ts";
 
 const said: string[] = [];
+const events: CopStartEvent[] = [];
 let started: Awaited<ReturnType<typeof startCop>>;
 let closed = false;
 
@@ -29,6 +30,7 @@ beforeAll(async () => {
     speed: 10,
     loop: true,
     say: (t) => said.push(t),
+    emit: (e) => events.push(e),
     logLevel: "silent",
   });
   await started.ready;
@@ -44,6 +46,24 @@ describe("startCop", () => {
     expect(text).toContain("demo-jpn-kimitsu");
     expect(text).toContain("preparing 2022-10-04: replaying 4/4");
     expect(text).toMatch(/ready: 2022-10-04 replaying at 10×/);
+  });
+
+  it("reports the same moments as structured events for machines (demo --json)", () => {
+    const kinds = events.map((e) => e.event);
+    expect(kinds).toContain("listening");
+    expect(kinds.indexOf("ready")).toBeGreaterThan(kinds.lastIndexOf("progress"));
+    const listening = events.find((e) => e.event === "listening");
+    expect(listening?.event === "listening" && listening.url).toBe(started.url);
+    expect(listening?.event === "listening" && listening.operators.map((o) => o.token)).toContain(
+      "demo-jpn-kimitsu",
+    );
+    expect(events).toContainEqual({
+      event: "progress",
+      scenario: "2022-10-04",
+      phase: "replaying",
+      done: 4,
+      total: 4,
+    });
   });
 
   it("serves the web app, the basemap, and refuses other files", async () => {
@@ -63,6 +83,7 @@ describe("startCop", () => {
     process.emit("SIGTERM");
     await started.stopped;
     expect(closed).toBe(true);
+    expect(events.at(-1)).toEqual({ event: "stopping", signal: "SIGTERM" });
     await expect(fetch(`${started.url}/api/health`)).rejects.toThrow();
   });
 });

@@ -35,6 +35,8 @@ export interface StartOptions {
   operatorsFile?: string;
   /** Progress and messages for the person at the terminal. */
   say: (text: string) => void;
+  /** The same moments as structured events, for machines (`triwatch demo --json`). */
+  emit?: (event: CopStartEvent) => void;
   /** Agreement statuses under a variant at a time (default: the project's policy for `actual` only). */
   agreementsAt?: (
     variantId: string,
@@ -43,6 +45,21 @@ export interface StartOptions {
   /** Log level of the structured (pino) logs on stdout; "silent" for none. */
   logLevel?: string;
 }
+
+/** What `startCop` reports as it goes, for machines. */
+export type CopStartEvent =
+  | { event: "building-web-app" }
+  | { event: "progress"; scenario: string; phase: string; done: number; total: number }
+  | {
+      event: "listening";
+      url: string;
+      openapi: string;
+      metrics: string;
+      operators: { token: string; name: string }[];
+    }
+  | { event: "ready"; scenario: string; speed: number; loop: boolean }
+  | { event: "stopping"; signal: string }
+  | { event: "error"; message: string };
 
 /** Scenario ids and titles of scenarios/. */
 export function scenarioList(dir = join(PROJECT_ROOT, "scenarios")): { id: string; title: string }[] {
@@ -110,7 +127,11 @@ export async function startCop(o: StartOptions): Promise<{
 }> {
   const { schemes, agreements, policy } = loadProject();
   const auth = TokenFileAuthenticator.fromFile(o.operatorsFile ?? OPERATORS_FILE, schemes);
-  await ensureWebBuilt(o.say);
+  const emit = o.emit ?? (() => {});
+  await ensureWebBuilt((text) => {
+    o.say(text);
+    emit({ event: "building-web-app" });
+  });
   let lastShown = "";
   const server = await buildServer({
     authenticator: auth,
@@ -125,6 +146,13 @@ export async function startCop(o: StartOptions): Promise<{
           if (key === lastShown) return;
           lastShown = key;
           o.say(`preparing ${opts.scenarioId}: ${p.phase} ${p.done}/${p.total}`);
+          emit({
+            event: "progress",
+            scenario: opts.scenarioId,
+            phase: p.phase,
+            done: p.done,
+            total: p.total,
+          });
         },
       }),
     ...(o.whatifRunner ? { whatifRunner: o.whatifRunner } : {}),
@@ -152,6 +180,13 @@ export async function startCop(o: StartOptions): Promise<{
     o.say("");
   }
   o.say(`API: ${shown}/api/openapi.json · metrics: ${shown}/metrics · Ctrl-C stops`);
+  emit({
+    event: "listening",
+    url: shown,
+    openapi: `${shown}/api/openapi.json`,
+    metrics: `${shown}/metrics`,
+    operators: logins.map((l) => ({ token: l.token, name: l.operator.name })),
+  });
 
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => {
@@ -162,9 +197,14 @@ export async function startCop(o: StartOptions): Promise<{
     if (stopping) return;
     stopping = true;
     o.say(`\n${signal}: stopping…`);
+    emit({ event: "stopping", signal });
     server
       .close()
-      .catch((e) => o.say(`error while stopping: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e) => {
+        const message = `error while stopping: ${e instanceof Error ? e.message : String(e)}`;
+        o.say(message);
+        emit({ event: "error", message });
+      })
       .finally(() => {
         process.off("SIGINT", onInt);
         process.off("SIGTERM", onTerm);
@@ -176,10 +216,9 @@ export async function startCop(o: StartOptions): Promise<{
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
 
-  const ready = server
-    .ready()
-    .then(() =>
-      o.say(`ready: ${o.request.scenarioId} replaying at ${o.speed}× (${o.loop ? "looping" : "once"})`),
-    );
+  const ready = server.ready().then(() => {
+    o.say(`ready: ${o.request.scenarioId} replaying at ${o.speed}× (${o.loop ? "looping" : "once"})`);
+    emit({ event: "ready", scenario: o.request.scenarioId, speed: o.speed, loop: o.loop });
+  });
   return { server, url: shown, ready, stop, stopped };
 }

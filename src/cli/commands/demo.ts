@@ -9,7 +9,7 @@ import { z } from "zod";
 import { loadProject } from "../../config/project.ts";
 import { runExercise, scenarioIds, VARIANTS } from "../../exercise/index.ts";
 import { compilePolicy } from "../../policy/policy.ts";
-import { OPERATORS_FILE, policyAgreements, startCop } from "../../server/serve.ts";
+import { type CopStartEvent, OPERATORS_FILE, policyAgreements, startCop } from "../../server/serve.ts";
 import { type CliIo, UsageError } from "../io.ts";
 
 const DemoOptions = z.strictObject({
@@ -22,6 +22,7 @@ const DemoOptions = z.strictObject({
   loop: z.boolean(),
   operators: z.string().min(1),
   logLevel: z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]),
+  json: z.boolean().optional(),
 });
 
 /** Registers `demo`. */
@@ -38,6 +39,10 @@ export function registerDemo(program: Command, io: CliIo): void {
     .option("--seed <n>", "seed of the sensor simulation (default: the exercise's)")
     .option("--variant <id>", `agreements to replay under: ${VARIANTS.map((v) => v.id).join(", ")}`, "actual")
     .option("--no-loop", "stop at the end instead of starting again")
+    .option(
+      "--json",
+      'progress, address, operators and stop as JSON lines ({"event": …}) instead of text; logs stay JSON too',
+    )
     .option("--operators <file>", "operators and their tokens", OPERATORS_FILE)
     .option(
       "--log-level <level>",
@@ -72,7 +77,8 @@ export function registerDemo(program: Command, io: CliIo): void {
         return f(at);
       };
 
-      io.out(
+      const say = o.json ? () => {} : io.out;
+      say(
         `Preparing ${o.scenario} (${o.variant}): every node in one process, the whole launch (about a minute; progress below)…`,
       );
       const { server, ready, stop, stopped } = await startCop({
@@ -89,7 +95,8 @@ export function registerDemo(program: Command, io: CliIo): void {
         loop: o.loop,
         operatorsFile: o.operators,
         agreementsAt,
-        say: io.out,
+        say,
+        ...(o.json ? { emit: (e: CopStartEvent) => io.out(JSON.stringify(e)) } : {}),
         logLevel: o.logLevel,
       });
       let failed: unknown;

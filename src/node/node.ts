@@ -125,7 +125,8 @@ export class TriwatchNode {
   #channels = new Map<string, LinkChannel>();
   /** The channel each neighbour had before its latest handshake. */
   #previousChannels = new Map<string, LinkChannel>();
-  #pending = new Map<string, PendingHandshake>();
+  /** Per partner, the handshakes this node started and not yet finished, oldest first. */
+  #pending = new Map<string, PendingHandshake[]>();
   #receiver: Receiver;
   #tracks: TrackBatcher<TrackMeta>;
   /** Per next hop, the end of the queue of envelopes being sealed and sent (sequence numbers in order). */
@@ -487,13 +488,12 @@ export class TriwatchNode {
       this.#linkUp(d.from, control.hello);
       return;
     }
-    const pending = this.#pending.get(d.from);
-    if (!pending) return; // a reply to a handshake already finished
+    if ((this.#pending.get(d.from)?.length ?? 0) === 0) return; // a reply to a handshake already finished
     try {
-      await this.completeLink(d.from, control.reply);
-      this.#linkUp(d.from, pending.hello);
+      const finished = await this.#finish(d.from, control.reply);
+      this.#linkUp(d.from, finished.hello);
     } catch {
-      // A reply to an earlier hello than the one waiting: the reply to the latest will follow.
+      // A reply to none of the hellos waiting (already finished, or forged): nothing changes.
     }
   }
 
@@ -507,7 +507,9 @@ export class TriwatchNode {
   /** Starts the link handshake with neighbour `peer`: the signed hello to hand it. */
   async openLink(peer: string): Promise<string> {
     const { hello, pending } = await startHandshake(this.#deps.keys, peer, this.#deps.now());
-    this.#pending.set(peer, pending);
+    // Earlier hellos stay answerable: the partner may have answered one of them (and be sending under
+    // that channel) before this one reaches it.
+    this.#pending.set(peer, [...(this.#pending.get(peer) ?? []), pending].slice(-8));
     return hello;
   }
 
@@ -528,13 +530,32 @@ export class TriwatchNode {
 
   /** Finishes a handshake this node started with `peer`, given the neighbour's reply. */
   async completeLink(peer: string, reply: string): Promise<void> {
-    const pending = this.#pending.get(peer);
-    if (!pending) throw new Error(`no handshake with ${peer} is waiting`);
+    await this.#finish(peer, reply);
+  }
+
+  /**
+   * Finishes the waiting handshake with `peer` that `reply` answers (newest first) and returns it; that
+   * one and every older one are done, newer ones still wait (the partner may answer them and rekey).
+   */
+  async #finish(peer: string, reply: string): Promise<PendingHandshake> {
+    const waiting = this.#pending.get(peer) ?? [];
+    if (waiting.length === 0) throw new Error(`no handshake with ${peer} is waiting`);
     const { ring, now } = this.#deps;
-    const finished = await finishHandshake(pending, ring, reply, now(), ENVELOPE_LIMITS);
-    if (!finished.ok) throw new Error(`handshake ${finished.reason}: ${finished.detail}`);
-    this.#pending.delete(peer);
-    this.#setChannel(peer, finished.channel);
+    let last = "";
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      const pending = waiting[i] as PendingHandshake;
+      const finished = await finishHandshake(pending, ring, reply, now(), ENVELOPE_LIMITS);
+      if (!finished.ok) {
+        last = `handshake ${finished.reason}: ${finished.detail}`;
+        continue;
+      }
+      const rest = waiting.slice(i + 1);
+      if (rest.length > 0) this.#pending.set(peer, rest);
+      else this.#pending.delete(peer);
+      this.#setChannel(peer, finished.channel);
+      return pending;
+    }
+    throw new Error(last);
   }
 
   /** Releases an item produced here to node `to`, by the shortest path the policy permits. */
@@ -632,6 +653,18 @@ export class TriwatchNode {
     // Opened at once, before any await: the channel's track sequence numbers are checked in arrival order.
     const frame = await openFrame(this.#receiver, decoder.decode(d.payload), at);
     if (!frame.ok) {
+      // A report sealed under a channel whose handshake this node has not finished yet (the partner
+      // answered a hello and sent before the reply got here): left unacknowledged, so the transport
+      // delivers it again once the reply has put the channel in place.
+      const early = frame.reason === "BAD_HOP_MAC" || frame.reason === "UNKNOWN_SENDER";
+      if (early && d.class === "report" && (this.#pending.get(d.from)?.length ?? 0) > 0) {
+        this.#audit.note(
+          d,
+          frame.reason,
+          `${frame.detail}; a handshake with ${d.from} is pending: redelivery awaited`,
+        );
+        return;
+      }
       this.#audit.reject(d, frame.reason, frame.detail);
       d.ack();
       return;

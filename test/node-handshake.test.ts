@@ -1,0 +1,49 @@
+// Link handshakes that cross: the initiator sent a second hello before the reply to its first came back,
+// and the partner, on the channel it answered, sent a report before its reply arrived. Before the fix the
+// first reply was refused (only the latest hello was kept) and the early report was refused as
+// BAD_HOP_MAC and acknowledged: lost (seen under load in the five-process NATS test).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Item } from "../src/model/item.ts";
+import { type FakeTimeNetwork, fakeTimeNetwork } from "./helpers/network.ts";
+import { example, t } from "./helpers/policy.ts";
+
+const ROK = "ROK_KTMO_CELL";
+const JSDF = "JSDF";
+let net: FakeTimeNetwork;
+
+beforeAll(async () => {
+  net = await fakeTimeNetwork(t("2017-09-03T05:00:00Z"), {}, (_id, s) => s, { link: false });
+});
+afterAll(async () => net?.close());
+
+describe("crossing link handshakes", () => {
+  it("a reply to an earlier hello still finishes the handshake", async () => {
+    const jsdf = net.node(JSDF);
+    const rok = net.node(ROK);
+    const first = await jsdf.openLink(ROK);
+    await jsdf.openLink(ROK); // a retry, sent before the reply to the first came back
+    const reply = await rok.acceptLink(first, JSDF);
+    await expect(jsdf.completeLink(ROK, reply)).resolves.toBeUndefined();
+  });
+
+  it("a report sealed under a channel whose reply has not arrived yet is delivered once it has", async () => {
+    const jsdf = net.node(JSDF);
+    const rok = net.node(ROK);
+    const hello = await jsdf.openLink(ROK);
+    const reply = await rok.acceptLink(hello, JSDF); // ROK now seals under the new channel
+    const report: Item = { ...example("intel-nuclear-test"), id: "KOR-IR-CROSSING" };
+    const plan = await rok.release(report, JSDF, "deferred");
+    expect(plan.ok).toBe(true);
+    await rok.idle();
+    net.scheduler.advance(1);
+    await jsdf.idle();
+    expect(await net.stores.get(JSDF)?.getItem(report.id)).toBeUndefined();
+    // The reply arrives; the transport delivers the unacknowledged report again.
+    await jsdf.completeLink(ROK, reply);
+    await net.quiesce(100, 1_000);
+    expect((await net.stores.get(JSDF)?.getItem(report.id))?.item.id).toBe(report.id);
+    expect(jsdf.rejections.filter((r) => r.why === "BAD_HOP_MAC" && !r.detail.includes("pending"))).toEqual(
+      [],
+    );
+  });
+});

@@ -7,12 +7,12 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { InputError, loadFile } from "../../config/files.ts";
 import { DEFAULT_PATHS, PROJECT_ROOT } from "../../config/project.ts";
+import { loadSensors } from "../../exercise/inputs.ts";
 import type { Sensor } from "../../model/sensing.ts";
 import { Topology } from "../../model/topology.ts";
 import { runScenario, type ScenarioResult } from "../../sim/run-scenario.ts";
 import type { OffsetEstimate } from "../../sim/scenario-evaluation.ts";
 import { loadScenarioFile } from "../../sim/scenario-file.ts";
-import { loadSensorSetFile } from "../../sim/sensor-file.ts";
 import { table } from "../format.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { scenarioWarnings, warningsJson, writeAlerts } from "./alerts.ts";
@@ -55,16 +55,7 @@ export function scenarioPath(name: string, dir = SCENARIO_DIR): string {
 
 /** Every sensor of every sensor set file (*.yaml) in a directory; errors name file and field. */
 export function loadSensorDir(dir: string): Sensor[] {
-  if (!existsSync(dir)) throw new InputError(shownPath(dir), "", "no such directory");
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort();
-  if (files.length === 0) throw new InputError(shownPath(dir), "", "no sensor set files (*.yaml)");
-  return files.flatMap((f) => {
-    const r = loadSensorSetFile(shownPath(join(dir, f)));
-    if (!r.ok) throw fileErrors(r.errors);
-    return r.value.sensors;
-  });
+  return loadSensors(dir);
 }
 
 const km = (x: number | null | undefined, d = 1): string =>

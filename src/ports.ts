@@ -131,6 +131,11 @@ export interface Store {
 
   /** Stores an item unless its id is already stored (the first version is kept). */
   putItem(item: Item, meta: ItemMeta): Promise<"stored" | "duplicate">;
+  /**
+   * Stores several items in one statement, each unless its id is already stored or came earlier in the
+   * batch (the first version is kept); answers per entry, in order. A bad entry refuses the whole batch.
+   */
+  putItems(entries: readonly { item: Item; meta: ItemMeta }[]): Promise<("stored" | "duplicate")[]>;
   /** The item with this id, or undefined. */
   getItem(id: string): Promise<StoredItem | undefined>;
 

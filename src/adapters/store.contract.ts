@@ -230,6 +230,49 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       expect((await store.getItem("KOR-TR-1"))?.item).toEqual(track);
     });
 
+    it("stores a batch of items in one call: new ones stored, known ids and repeats in the batch duplicates", async () => {
+      const known = trackReport("KOR-TR-B0");
+      expect(await store.putItem(known, { storedAt: T0, origin: "local" })).toBe("stored");
+      const a = trackReport("KOR-TR-B1");
+      const b = intelReport("JPN-IR-B2");
+      const again = { ...a, missileClass: "IRBM" as const } as Item;
+      const knownChanged = { ...known, asOf: "2023-12-18T00:00:00Z" } as Item;
+      expect(
+        await store.putItems([
+          { item: a, meta: partner(T0 + 1) },
+          { item: knownChanged, meta: partner(T0 + 2) },
+          { item: again, meta: partner(T0 + 3) },
+          { item: b, meta: partner(T0 + 4) },
+        ]),
+      ).toEqual(["stored", "duplicate", "duplicate", "stored"]);
+      expect(await store.getItem("KOR-TR-B1")).toEqual({ item: a, meta: partner(T0 + 1) });
+      expect((await store.getItem("KOR-TR-B0"))?.item).toEqual(known);
+      expect((await store.getItem("JPN-IR-B2"))?.item).toEqual(b);
+      expect(await store.putItems([])).toEqual([]);
+      // 1,200 rows: more than one statement's worth.
+      const many = Array.from({ length: 1200 }, (_, i) => ({
+        item: trackReport(`KOR-TR-M${i}`),
+        meta: partner(T0),
+      }));
+      const answers = await store.putItems(many);
+      expect(answers.filter((x) => x === "stored")).toHaveLength(1200);
+      expect((await store.getItem("KOR-TR-M1199"))?.item.id).toBe("KOR-TR-M1199");
+    });
+
+    it("refuses a batch with a bad entry, naming it, and stores none of it", async () => {
+      const good = trackReport("KOR-TR-G1");
+      const bad = { ...trackReport("KOR-TR-G2"), label: { ...trackReport("KOR-TR-G2").label, topics: [] } };
+      const e = await storeError(
+        store.putItems([
+          { item: good, meta: partner(T0) },
+          { item: bad as unknown as Item, meta: partner(T0) },
+        ]),
+        "INVALID_RECORD",
+      );
+      expect(e.message).toMatch(/putItems\[1\]/);
+      expect(await store.getItem("KOR-TR-G1")).toBeUndefined();
+    });
+
     it("returns track history in time order (ties as appended), within [from, to)", async () => {
       await store.appendTrackState(state("T1", T0 + 3000, 3));
       await store.appendTrackStates([state("T1", T0 + 1000.25, 1), state("T2", T0 + 1500, 9)]);

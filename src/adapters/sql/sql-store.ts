@@ -137,6 +137,47 @@ export class SqlStore implements Store {
     return (await this.#insertItem(this.#db(), it, m)) ? "stored" : "duplicate";
   }
 
+  async putItems(entries: readonly { item: Item; meta: ItemMeta }[]): Promise<("stored" | "duplicate")[]> {
+    const parsed = entries.map((e, i) => ({
+      item: parseRecord(Item, e.item, `putItems[${i}] item`),
+      meta: parseRecord(ItemMeta, e.meta, `putItems[${i}] meta`),
+    }));
+    // The first entry of an id goes in; later ones in the batch are duplicates without asking.
+    const first = new Map<string, number>();
+    parsed.forEach((e, i) => {
+      if (!first.has(e.item.id)) first.set(e.item.id, i);
+    });
+    const rows = [...first.values()].map((i) => parsed[i] as (typeof parsed)[number]);
+    const inserted = new Set<string>();
+    // Bounded statements (6 parameters a row; PostgreSQL allows 65,535 parameters).
+    for (let k = 0; k < rows.length; k += 500) {
+      const chunk = rows.slice(k, k + 500);
+      const params: unknown[] = [];
+      const values = chunk.map(({ item, meta }, j) => {
+        params.push(
+          item.id,
+          item.kind,
+          item.label.originator,
+          JSON.stringify(item),
+          JSON.stringify(meta),
+          meta.storedAt,
+        );
+        const b = j * 6;
+        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::json, $${b + 5}::json, $${b + 6})`;
+      });
+      if (values.length === 0) continue;
+      const out = await this.#db().query(
+        `INSERT INTO items (id, kind, originator, body, meta, stored_at) VALUES ${values.join(", ")}
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        params,
+      );
+      for (const r of out) inserted.add(String((r as { id: unknown }).id));
+    }
+    return parsed.map((e, i) =>
+      first.get(e.item.id) === i && inserted.has(e.item.id) ? "stored" : "duplicate",
+    );
+  }
+
   async #insertItem(db: Pick<SqlClient, "query">, item: Item, meta: ItemMeta): Promise<boolean> {
     const rows = await db.query(
       `INSERT INTO items (id, kind, originator, body, meta, stored_at) VALUES ($1, $2, $3, $4::json, $5::json, $6)

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Item } from "../src/model/item.ts";
 import { type FakeTimeNetwork, fakeTimeNetwork } from "./helpers/network.ts";
-import { example, t } from "./helpers/policy.ts";
+import { example, t, trackExample } from "./helpers/policy.ts";
 
 const ROK = "ROK_KTMO_CELL";
 const JSDF = "JSDF";
@@ -45,5 +45,26 @@ describe("crossing link handshakes", () => {
     expect(jsdf.rejections.filter((r) => r.why === "BAD_HOP_MAC" && !r.detail.includes("pending"))).toEqual(
       [],
     );
+  });
+
+  it("a track sealed under the channel the partner has just replaced still opens (its own sequence)", async () => {
+    const jsdf = net.node(JSDF);
+    const usfj = net.node("USFJ_C4I");
+    // USFJ answers a new hello (a rekey on its side); JSDF has not had the reply yet and seals under the
+    // channel before. Before the fix only reports fell back on the previous channel: the track was refused
+    // as BAD_HOP_MAC (seen under load in the five-process NATS test).
+    await jsdf.completeLink("USFJ_C4I", await usfj.acceptLink(await jsdf.openLink("USFJ_C4I"), JSDF));
+    const hello = await jsdf.openLink("USFJ_C4I");
+    await usfj.acceptLink(hello, JSDF);
+    const track = {
+      ...trackExample("jpn-track-report"),
+      id: "JPN-TR-CROSSING",
+      asOf: new Date(net.now()).toISOString(),
+    };
+    const plan = await jsdf.release(track, "USFJ_C4I", "real-time");
+    expect(plan.ok).toBe(true);
+    await net.quiesce(1, 100);
+    expect(usfj.rejections.filter((r) => r.why === "BAD_HOP_MAC")).toEqual([]);
+    expect([...usfj.picture.values()].some((e) => e.item.id === track.id)).toBe(true);
   });
 });

@@ -179,17 +179,25 @@ export async function openFrame(r: Receiver, wire: string, now: number): Promise
   if (!r.ring.has(hop.from) || !channel)
     return reject("UNKNOWN_SENDER", `no channel with ${hop.from}`, claimed);
   if (hop.link !== channel.link) return reject("WRONG_LINK", `${hop.link} is not ${channel.link}`, claimed);
+  let opened = channel;
   let plaintext = openHop(channel, read);
-  if (!plaintext && hop.cls === "report") {
-    // A report held by the transport across a rekey was sealed under the previous channel.
-    const previous = r.previousChannels?.get(hop.from);
-    if (previous && previous.link === hop.link) plaintext = openHop(previous, read);
+  if (!plaintext) {
+    // Sealed under an earlier channel: a report held by the transport across a rekey, or a track the
+    // partner sealed before crossing handshakes settled (its sequence numbers are that channel's own).
+    for (const previous of r.previousChannels?.get(hop.from) ?? []) {
+      if (previous.link !== hop.link) continue;
+      plaintext = openHop(previous, read);
+      if (plaintext) {
+        opened = previous;
+        break;
+      }
+    }
   }
   if (!plaintext) return reject("BAD_HOP_MAC", "hop JWE does not authenticate under the link key", claimed);
   const ordered = hop.cls === "track";
   const hopAge = ageProblem(r, hop.sentAt, now, "envelope", ordered);
   if (hopAge) return reject("STALE", hopAge, claimed);
-  const seqVerdict = ordered ? channel.checkSeq(hop.seq) : "OK";
+  const seqVerdict = ordered ? opened.checkSeq(hop.seq) : "OK";
   if (seqVerdict !== "OK") return reject(seqVerdict, `sequence ${hop.seq} on ${hop.link}`, claimed);
   let body: EnvelopeBody;
   try {
@@ -199,7 +207,7 @@ export async function openFrame(r: Receiver, wire: string, now: number): Promise
   } catch {
     return reject("MALFORMED", "envelope body is not JSON", claimed);
   }
-  const accepted = ordered ? channel.acceptSeq(hop.seq) : "OK";
+  const accepted = ordered ? opened.acceptSeq(hop.seq) : "OK";
   if (accepted !== "OK") return reject(accepted, `sequence ${hop.seq} on ${hop.link}`, claimed);
   const results: OpenResult[] = [];
   const tables = { ...body, labelTexts: body.labels.map((l) => JSON.stringify(l)) };

@@ -16,10 +16,11 @@ export interface Receiver {
   /** The established channel with each neighbour, by node id. */
   readonly channels: ReadonlyMap<string, LinkChannel>;
   /**
-   * The channel each neighbour had before the current one (a rekey): report-class envelopes sealed under
-   * it before the rekey and held by the transport still open (reports must survive outages).
+   * The channels each neighbour had before the current one, newest first (rekeys): envelopes sealed under
+   * them still open — reports held by the transport across a rekey, and tracks sealed before crossing
+   * handshakes settled (each channel keeps its own track sequence).
    */
-  readonly previousChannels?: ReadonlyMap<string, LinkChannel>;
+  readonly previousChannels?: ReadonlyMap<string, readonly LinkChannel[]>;
   /** The party of a node, from the topology. */
   readonly partyOf: (node: string) => string | undefined;
   /** The rank of a grade in a party's scheme, or undefined for a code the scheme lacks. */

@@ -35,6 +35,7 @@ import {
 } from "../envelope/index.ts";
 import type { KeyRing, NodeKeys } from "../keys/index.ts";
 import type { Item, TrackReport } from "../model/item.ts";
+import type { ItemMeta } from "../model/store-records.ts";
 import { isoUtc } from "../model/time.ts";
 import type { NodeSpec, Topology } from "../model/topology.ts";
 import { type Channel, type Decision, decide, type Marking } from "../policy/decide.ts";
@@ -109,6 +110,9 @@ interface Onward {
   marking: Marking;
 }
 
+/** Channels kept per partner after rekeys, so that what was sealed under them still opens. */
+const PREVIOUS_CHANNELS = 4;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -124,7 +128,8 @@ export class TriwatchNode {
   #subscription: TransportSubscription | undefined;
   #channels = new Map<string, LinkChannel>();
   /** The channel each neighbour had before its latest handshake. */
-  #previousChannels = new Map<string, LinkChannel>();
+  /** Per partner, the channels before the current one, newest first (at most PREVIOUS_CHANNELS). */
+  #previousChannels = new Map<string, LinkChannel[]>();
   /** Per partner, the handshakes this node started and not yet finished, oldest first. */
   #pending = new Map<string, PendingHandshake[]>();
   #receiver: Receiver;
@@ -149,13 +154,15 @@ export class TriwatchNode {
   /** The end of the queue of partner-track writes to the store, and how many are waiting. */
   #trackWrites: Promise<void> = Promise.resolve();
   #trackWritesPending = 0;
+  /** Partner tracks waiting for the next batch write. */
+  #trackBatch: { item: TrackReport; meta: ItemMeta }[] = [];
   /** Per sender and traffic class, the end of the queue of deliveries being handled. */
   readonly #receiving = new Map<string, Promise<void>>();
   /** Per partner, the end of the queue of control messages being handled. */
   readonly #controlQueue = new Map<string, Promise<void>>();
   /** Per partner, the SHA-256 (base64url) of the hello the current channel came from. */
   readonly #channelHello = new Map<string, string>();
-  #linkTimer: ReturnType<typeof setInterval> | undefined;
+  #linkTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: NodeDeps) {
     this.#deps = deps;
@@ -341,25 +348,32 @@ export class TriwatchNode {
     );
   }
 
-  /** Queues a partner track's write to the store, in arrival order. */
+  /**
+   * Queues a partner track's write to the store, in arrival order. Writes are batched: while one batch is
+   * being written the next ones gather, and go in one statement (`putItems`) when it is done.
+   */
   #storeTrack(item: TrackReport, from: string, at: number): void {
     this.#trackWritesPending++;
-    this.#trackWrites = this.#trackWrites
-      .then(() => this.#deps.store.putItem(item, { storedAt: at, origin: "partner", sender: from }))
-      .then(
-        () => {},
-        (e: unknown) =>
+    this.#trackBatch.push({ item, meta: { storedAt: at, origin: "partner", sender: from } });
+    if (this.#trackBatch.length > 1) return; // already queued behind the write in progress
+    this.#trackWrites = this.#trackWrites.then(async () => {
+      const batch = this.#trackBatch;
+      this.#trackBatch = [];
+      try {
+        await this.#deps.store.putItems(batch);
+      } catch (e) {
+        for (const { item: it, meta } of batch)
           this.#deps.observer?.({
             kind: "rejected",
-            id: item.id,
-            from,
+            id: it.id,
+            from: meta.sender ?? "?",
             why: "POLICY",
             detail: `storing the track failed: ${String(e)}`,
-          }),
-      )
-      .finally(() => {
-        this.#trackWritesPending--;
-      });
+          });
+      } finally {
+        this.#trackWritesPending -= batch.length;
+      }
+    });
   }
 
   /**
@@ -390,7 +404,7 @@ export class TriwatchNode {
   async stop(): Promise<void> {
     if (this.#headTimer !== undefined) clearInterval(this.#headTimer);
     this.#headTimer = undefined;
-    if (this.#linkTimer !== undefined) clearInterval(this.#linkTimer);
+    if (this.#linkTimer !== undefined) clearTimeout(this.#linkTimer);
     this.#linkTimer = undefined;
     await this.#tracks.close();
     await this.#subscription?.unsubscribe();
@@ -407,7 +421,7 @@ export class TriwatchNode {
   /**
    * Establishes the link channels over the transport (a deployment's way; in one process `linkNodes`
    * hands the messages across directly). To each link partner whose id sorts after this node's it sends
-   * the signed hello, again every `retryMs` until the reply completes the handshake (the partner may not
+   * the signed hello, again after `retryMs` (backing off to 8×) until the reply completes the handshake (the partner may not
    * be running yet, and a hello older than the skew limit is refused as stale); the other partners are
    * asked to start one. Returns at once: `linkedPartners` and the observer's `link-up` events tell when
    * each link is up.
@@ -425,8 +439,18 @@ export class TriwatchNode {
       }
     }
     round();
-    if (this.#linkTimer !== undefined) clearInterval(this.#linkTimer);
-    this.#linkTimer = setInterval(round, retryMs);
+    // Retries back off (retryMs, 2×, 4×, up to 8×): on a slow machine or link a reply can take longer
+    // than retryMs, and every extra hello the partner answers is a rekey that strands what was sealed
+    // under the channel before.
+    if (this.#linkTimer !== undefined) clearTimeout(this.#linkTimer);
+    let delay = retryMs;
+    const again = () => {
+      round();
+      delay = Math.min(delay * 2, retryMs * 8);
+      this.#linkTimer = setTimeout(again, delay);
+      this.#linkTimer.unref?.();
+    };
+    this.#linkTimer = setTimeout(again, delay);
     this.#linkTimer.unref?.();
   }
 
@@ -500,7 +524,11 @@ export class TriwatchNode {
   /** Puts a new channel with `peer` in place, keeping the one it replaces for reports sealed under it. */
   #setChannel(peer: string, channel: LinkChannel): void {
     const old = this.#channels.get(peer);
-    if (old) this.#previousChannels.set(peer, old);
+    if (old)
+      this.#previousChannels.set(
+        peer,
+        [old, ...(this.#previousChannels.get(peer) ?? [])].slice(0, PREVIOUS_CHANNELS),
+      );
     this.#channels.set(peer, channel);
   }
 

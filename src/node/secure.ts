@@ -82,7 +82,7 @@ export function nodeReceiver(args: {
   ring: KeyRing;
   channels: ReadonlyMap<string, LinkChannel>;
   /** The channel before the current one, per neighbour (for reports held across a rekey). */
-  previousChannels?: ReadonlyMap<string, LinkChannel>;
+  previousChannels?: ReadonlyMap<string, readonly LinkChannel[]>;
   partyOf: ReadonlyMap<string, string>;
   policy: Policy;
 }): Receiver {

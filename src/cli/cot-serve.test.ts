@@ -97,6 +97,36 @@ describe("triwatch cot serve", () => {
     await until(() => socket?.destroyed === true || socket?.readableEnded === true, 5_000, "socket closed");
   }, 240_000);
 
+  it("--json: where it listens and its stop as JSON lines", async () => {
+    const cli = join(PROJECT_ROOT, "src/cli/run.ts");
+    const args = ["cot", "serve", "--json", "--port", "0", "--scenario", "2016-09-05", "--nation", "KOR"];
+    const proc = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    let out = "";
+    proc.stdout?.setEncoding("utf8").on("data", (c: string) => {
+      out += c;
+    });
+    const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+    await until(() => out.includes("\n") || proc.exitCode !== null, 120_000, "listening");
+    const first = JSON.parse(out.split("\n")[0] as string) as {
+      event: string;
+      url: string;
+      scenario: string;
+    };
+    expect(first).toMatchObject({ event: "listening", scenario: "2016-09-05" });
+    expect(first.url).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    proc.kill("SIGINT");
+    expect(await exited).toBe(0);
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { event: string });
+    expect(lines.at(-1)).toEqual({ event: "stopped", signal: "SIGINT" });
+  }, 240_000);
+
   it("refuses a bad port, speed or nation with status 2", async () => {
     const { cli } = await import("../../test/helpers/cli.ts");
     const a = await cli("cot", "serve", "--port", "70000");

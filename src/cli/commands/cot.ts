@@ -56,6 +56,7 @@ export function registerCot(program: Command, io: CliIo): void {
     .option("--nation <code>", "whose tracks: USA, KOR, JPN or all", "all")
     .option("--seed <n>", "seed of the sensor simulation", "1")
     .option("--sensors <dir>", "directory of sensor set files (*.yaml)", `${PROJECT_ROOT}/sensors`)
+    .option("--json", 'where it listens and when it stops as JSON lines ({"event": …}) instead of text')
     .action(
       async (opts: {
         port: string;
@@ -65,6 +66,7 @@ export function registerCot(program: Command, io: CliIo): void {
         nation: string;
         seed: string;
         sensors: string;
+        json?: boolean;
       }) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -110,11 +112,23 @@ export function registerCot(program: Command, io: CliIo): void {
           greeting: () => [...latest.values()],
         });
         const lastT = reports[reports.length - 1]?.t ?? launchT;
-        io.out(
-          `CoT stream listening on tcp://${opts.host}:${server.port} — scenario ${parsed.value.id}, ` +
-            `${reports.length} track reports over ${Math.round(lastT - launchT)} s at speed ${speed} ` +
-            `(${Math.ceil((lastT - launchT) / speed)} s); Ctrl-C stops`,
-        );
+        if (opts.json)
+          io.out(
+            JSON.stringify({
+              event: "listening",
+              url: `tcp://${opts.host}:${server.port}`,
+              scenario: parsed.value.id,
+              reports: reports.length,
+              scenarioS: Math.round(lastT - launchT),
+              speed,
+            }),
+          );
+        else
+          io.out(
+            `CoT stream listening on tcp://${opts.host}:${server.port} — scenario ${parsed.value.id}, ` +
+              `${reports.length} track reports over ${Math.round(lastT - launchT)} s at speed ${speed} ` +
+              `(${Math.ceil((lastT - launchT) / speed)} s); Ctrl-C stops`,
+          );
 
         await new Promise<void>((done) => {
           const timers: NodeJS.Timeout[] = [];
@@ -126,7 +140,9 @@ export function registerCot(program: Command, io: CliIo): void {
             process.off("SIGINT", onInt);
             process.off("SIGTERM", onTerm);
             void server.close().then(() => {
-              io.out(`CoT stream stopped (${signal})`);
+              io.out(
+                opts.json ? JSON.stringify({ event: "stopped", signal }) : `CoT stream stopped (${signal})`,
+              );
               done();
             });
           };

@@ -67,4 +67,28 @@ describe("crossing link handshakes", () => {
     expect(usfj.rejections.filter((r) => r.why === "BAD_HOP_MAC")).toEqual([]);
     expect([...usfj.picture.values()].some((e) => e.item.id === track.id)).toBe(true);
   });
+
+  it("a track sealed under a channel whose reply has not arrived yet is opened once it has", async () => {
+    const jsdf = net.node(JSDF);
+    const usfj = net.node("USFJ_C4I");
+    // USFJ answers JSDF's new hello and at once relays a track under the new channel; JSDF has not had
+    // the reply yet. Before the fix the track was refused as BAD_HOP_MAC (tracks are not redelivered).
+    const hello = await jsdf.openLink("USFJ_C4I");
+    const reply = await usfj.acceptLink(hello, JSDF);
+    const track = {
+      ...trackExample("usa-track-report"),
+      id: "USA-TR-EARLY",
+      trackId: "USFJ-EARLY",
+      asOf: new Date(net.now()).toISOString(),
+    };
+    expect((await usfj.release(track, JSDF, "real-time")).ok).toBe(true);
+    await usfj.idle();
+    net.scheduler.advance(1);
+    await jsdf.idle();
+    expect([...jsdf.picture.values()].some((e) => e.item.id === track.id)).toBe(false);
+    await jsdf.completeLink("USFJ_C4I", reply);
+    await jsdf.idle();
+    expect([...jsdf.picture.values()].some((e) => e.item.id === track.id)).toBe(true);
+    expect(jsdf.rejections.filter((r) => r.from === "USFJ_C4I")).toEqual([]);
+  });
 });

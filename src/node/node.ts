@@ -112,6 +112,8 @@ interface Onward {
 
 /** Channels kept per partner after rekeys, so that what was sealed under them still opens. */
 const PREVIOUS_CHANNELS = 4;
+/** Track deliveries parked per partner while a handshake with it is pending (beyond this: refused). */
+const PARKED_TRACKS = 64;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -128,6 +130,8 @@ export class TriwatchNode {
   #subscription: TransportSubscription | undefined;
   #channels = new Map<string, LinkChannel>();
   /** The channel each neighbour had before its latest handshake. */
+  /** Per partner, track deliveries that arrived under a channel whose handshake is still pending. */
+  #parked = new Map<string, Delivery[]>();
   /** Per partner, the channels before the current one, newest first (at most PREVIOUS_CHANNELS). */
   #previousChannels = new Map<string, LinkChannel[]>();
   /** Per partner, the handshakes this node started and not yet finished, oldest first. */
@@ -581,6 +585,10 @@ export class TriwatchNode {
       if (rest.length > 0) this.#pending.set(peer, rest);
       else this.#pending.delete(peer);
       this.#setChannel(peer, finished.channel);
+      // Tracks that came under this channel before its reply: open them now, in arrival order.
+      const parked = this.#parked.get(peer) ?? [];
+      this.#parked.delete(peer);
+      for (const d of parked) this.#watch(this.#receive(d)).catch(() => {});
       return pending;
     }
     throw new Error(last);
@@ -684,14 +692,23 @@ export class TriwatchNode {
       // A report sealed under a channel whose handshake this node has not finished yet (the partner
       // answered a hello and sent before the reply got here): left unacknowledged, so the transport
       // delivers it again once the reply has put the channel in place.
+      // A track in the same case is parked (a few, briefly) and opened again when the handshake finishes.
       const early = frame.reason === "BAD_HOP_MAC" || frame.reason === "UNKNOWN_SENDER";
-      if (early && d.class === "report" && (this.#pending.get(d.from)?.length ?? 0) > 0) {
-        this.#audit.note(
-          d,
-          frame.reason,
-          `${frame.detail}; a handshake with ${d.from} is pending: redelivery awaited`,
-        );
-        return;
+      if (early && (this.#pending.get(d.from)?.length ?? 0) > 0) {
+        if (d.class === "report") {
+          this.#audit.note(
+            d,
+            frame.reason,
+            `${frame.detail}; a handshake with ${d.from} is pending: redelivery awaited`,
+          );
+          return;
+        }
+        const parked = this.#parked.get(d.from) ?? [];
+        if (parked.length < PARKED_TRACKS) {
+          parked.push(d);
+          this.#parked.set(d.from, parked);
+          return;
+        }
       }
       this.#audit.reject(d, frame.reason, frame.detail);
       d.ack();

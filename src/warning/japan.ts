@@ -205,35 +205,7 @@ export function japanWarnings(
     }
 
     if (pathRun >= policy.confirmEvaluations) {
-      const targets = withBand(
-        a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t),
-        e,
-        t,
-      );
-      const fresh = targets.filter((x) => !issued.has(key(x)));
-      if (fresh.length === 0) return;
-      for (const x of targets) issued.set(key(x), x);
-      const alert = emit(
-        {
-          kind: { system: "j-alert", type: "launch" },
-          msgType: seq.active.length > 0 ? "update" : "alert",
-          references: refs(),
-          t,
-          estimate: e,
-          probability: a.pPath,
-          probabilityOf: "path over Japan's land or territorial sea",
-          subdivisions: targets.map((x) => x.subdivision),
-          ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
-          drawn: {
-            shape: "path",
-            estimate: e,
-            halfWidthKm: Math.max(policy.areaBufferKm, policy.targetWidthKm),
-            inBox: inJapanBox,
-          },
-        },
-        launchText(),
-      );
-      seq.active.push(alert);
+      launchMessage(ev, "path over Japan's land or territorial sea", false);
     }
   };
 
@@ -302,6 +274,46 @@ export function japanWarnings(
   };
 
   /**
+   * The launch message (template 1) for the prefectures under the path and within the practice width
+   * still ahead, unless none of them is new: an update when a warning is already active. Shared by the
+   * ballistic and the satellite-launch rules.
+   */
+  const launchMessage = (ev: Evaluation, probabilityOf: string, spaceLaunch: boolean): Alert | undefined => {
+    const { estimate: e, assessment: a, t } = ev;
+    const targets = withBand(
+      a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t),
+      e,
+      t,
+    );
+    const fresh = targets.filter((x) => !issued.has(key(x)));
+    if (fresh.length === 0) return undefined;
+    for (const x of targets) issued.set(key(x), x);
+    const alert = emit(
+      {
+        kind: { system: "j-alert", type: "launch" },
+        msgType: seq.active.length > 0 ? "update" : "alert",
+        references: refs(),
+        t,
+        estimate: e,
+        probability: a.pPath,
+        probabilityOf,
+        subdivisions: targets.map((x) => x.subdivision),
+        ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
+        drawn: {
+          shape: "path",
+          estimate: e,
+          halfWidthKm: Math.max(policy.areaBufferKm, policy.targetWidthKm),
+          inBox: inJapanBox,
+        },
+        ...(spaceLaunch ? { spaceLaunch: true } : {}),
+      },
+      launchText(),
+    );
+    seq.active.push(alert);
+    return alert;
+  };
+
+  /**
    * The satellite-launch rule (facts.md §4.1: J-Alert for Okinawa on 2023-05-31 and 2023-11-21, the
    * launch template): the launcher's projected path passes over Japan with `pathProbability` on
    * `confirmEvaluations` evaluations in a row → the launch message (template 1) for the prefectures
@@ -327,37 +339,8 @@ export function japanWarnings(
       }
     }
     if (spaceRun < policy.confirmEvaluations) return;
-    const targets = withBand(
-      a.pathAreas.filter((x) => x.probability >= policy.areaProbability && x.lastT >= t),
-      e,
-      t,
-    );
-    const fresh = targets.filter((x) => !issued.has(key(x)));
-    if (fresh.length === 0) return;
-    for (const x of targets) issued.set(key(x), x);
-    const alert = emit(
-      {
-        kind: { system: "j-alert", type: "launch" },
-        msgType: seq.active.length > 0 ? "update" : "alert",
-        references: refs(),
-        t,
-        estimate: e,
-        probability: a.pPath,
-        probabilityOf: "launcher's path over Japan's land or territorial sea",
-        subdivisions: targets.map((x) => x.subdivision),
-        ...(a.crossing ? { onsetT: a.crossing.firstT } : {}),
-        drawn: {
-          shape: "path",
-          estimate: e,
-          halfWidthKm: Math.max(policy.areaBufferKm, policy.targetWidthKm),
-          inBox: inJapanBox,
-        },
-        spaceLaunch: true,
-      },
-      launchText(),
-    );
-    seq.active.push(alert);
-    spaceIds.add(alert.id);
+    const alert = launchMessage(ev, "launcher's path over Japan's land or territorial sea", true);
+    if (alert) spaceIds.add(alert.id);
   };
 
   const evaluations: Evaluation[] = [];

@@ -3,19 +3,17 @@
 // (startCop), the built web app signed in as a demo operator; a track appears on the map as the replay
 // plays, the perspective switches to another nation, a warning appears. Screenshots go to
 // test-results/e2e/. Every request the page makes must stay on this server (the map works offline).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config/project.ts";
 import { runExercise } from "../src/exercise/index.ts";
 import type { CopServer } from "../src/server/app.ts";
 import { startCop } from "../src/server/serve.ts";
+import { CHROMIUM, type CopBrowser, haveChromium, openCopBrowser } from "./helpers/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(PROJECT_ROOT, "test-results", "e2e");
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.error(
     `\n*** e2e-cop: SKIPPED — ${CHROMIUM} is missing. Install it with \`apt-get install -y chromium\` (bash .ci/run does). ***\n`,
@@ -23,11 +21,8 @@ if (!haveChromium)
 
 let server: CopServer;
 let base: string;
-let context: BrowserContext;
+let browser: CopBrowser;
 let page: Page;
-let profile: string;
-const offSite: string[] = [];
-const pageErrors: string[] = [];
 
 async function control(body: unknown): Promise<void> {
   const res = await server.app.inject({
@@ -95,43 +90,13 @@ describe("the COP over the real 2022-10-04 exercise", () => {
   describe.skipIf(!haveChromium)("in Chromium", () => {
     // biome-ignore lint/suspicious/noDuplicateTestHooks: a nested suite's own hook (Biome does not see describe.skipIf as a suite)
     beforeAll(async () => {
-      profile = mkdtempSync(join(tmpdir(), "triwatch-chromium-"));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1440, height: 900 },
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          // WebGL on the CPU (SwiftShader): MapLibre needs WebGL and there is no GPU here.
-          "--enable-unsafe-swiftshader",
-        ],
-      });
-      page = context.pages()[0] ?? (await context.newPage());
-      page.on("console", (m) => {
-        if (m.type() === "error") pageErrors.push(m.text());
-      });
-      page.on("pageerror", (e) => pageErrors.push(e.message));
-      page.on("response", (r) => {
-        if (r.status() >= 400) pageErrors.push(`${r.status()} ${r.url()}`);
-      });
-      page.on("request", (r) => {
-        const u = r.url();
-        if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) offSite.push(u);
-      });
+      browser = await openCopBrowser(base);
+      page = browser.page;
     }, 900_000);
 
     // biome-ignore lint/suspicious/noDuplicateTestHooks: a nested suite's own hook (Biome does not see describe.skipIf as a suite)
     afterAll(async () => {
-      if (pageErrors.length) console.error("page errors:", pageErrors);
-      await context?.close();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
     });
 
     it("signs in, shows a track appearing, switches perspective, shows a warning", async () => {
@@ -217,8 +182,8 @@ describe("the COP over the real 2022-10-04 exercise", () => {
         )
         .toBe(true);
 
-      expect(offSite).toEqual([]);
-      expect(pageErrors).toEqual([]);
+      expect(browser.offSite).toEqual([]);
+      expect(browser.pageErrors).toEqual([]);
     }, 180_000);
   });
 });

@@ -2,21 +2,19 @@
 // exercise (src/exercise's runExercise, as `triwatch demo` passes it), kept short: 2022-10-04 replayed to
 // 120 s after launch at a 2 s share interval, compared under actual and no-gsomia. The dialog is opened
 // and driven from the keyboard and by its labels; the table must show what GET /api/whatif gives the
-// signed-in operator. Screenshots go to test-results/e2e-whatif/. Launch code as in e2e-cop.test.ts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// signed-in operator. Screenshots go to test-results/e2e-whatif/. Chromium from test/helpers/chromium.ts.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config/project.ts";
 import { runExercise } from "../src/exercise/index.ts";
 import type { CopServer } from "../src/server/app.ts";
 import { startCop } from "../src/server/serve.ts";
 import { WhatIfStateBody } from "../src/server/whatif-schemas.ts";
+import { CHROMIUM, type CopBrowser, haveChromium, openCopBrowser } from "./helpers/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(PROJECT_ROOT, "test-results", "e2e-whatif");
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.error(
     `\n*** e2e-whatif: SKIPPED — ${CHROMIUM} is missing. Install it with \`apt-get install -y chromium\`. ***\n`,
@@ -28,11 +26,8 @@ const secs = (x: number | null | undefined) => (x === null || x === undefined ? 
 describe.skipIf(!haveChromium)("the What-if dialog in Chromium", () => {
   let server: CopServer;
   let base: string;
-  let context: BrowserContext;
+  let browser: CopBrowser;
   let page: Page;
-  let profile: string;
-  const offSite: string[] = [];
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -50,41 +45,12 @@ describe.skipIf(!haveChromium)("the What-if dialog in Chromium", () => {
     server = started.server;
     base = started.url;
     await started.ready;
-    profile = mkdtempSync(join(tmpdir(), "triwatch-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--enable-unsafe-swiftshader",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (m) => {
-      if (m.type() === "error") pageErrors.push(m.text());
-    });
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    page.on("response", (r) => {
-      if (r.status() >= 400) pageErrors.push(`${r.status()} ${r.url()}`);
-    });
-    page.on("request", (r) => {
-      const u = r.url();
-      if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) offSite.push(u);
-    });
+    browser = await openCopBrowser(base);
+    page = browser.page;
   }, 900_000);
 
   afterAll(async () => {
-    if (pageErrors.length) console.error("page errors:", pageErrors);
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await server?.whatif.finished;
     await server?.close();
   });
@@ -179,7 +145,7 @@ describe.skipIf(!haveChromium)("the What-if dialog in Chromium", () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await page.evaluate("document.activeElement?.id")).toBe("whatif-open");
 
-    expect(offSite).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(browser.offSite).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   }, 900_000);
 });

@@ -89,3 +89,16 @@ export function loadDir<S extends z.ZodType>(dir: string, schema: S): { file: st
     .sort()
     .map((n) => ({ file: join(dir, n), value: loadFile(join(dir, n), schema) }));
 }
+
+/**
+ * Turns loader messages of the form `file: field: problem` into one InputError (the first message; the
+ * rest appended to its problem), so the command line can report it with exit status 2.
+ */
+export function fileErrors(errors: readonly string[]): InputError {
+  const [first = "invalid input", ...rest] = errors;
+  const m = /^(.*?): (.*?): (.*)$/s.exec(first);
+  const more = rest.length > 0 ? `\n${rest.join("\n")}` : "";
+  return m
+    ? new InputError(m[1] as string, m[2] as string, `${m[3] as string}${more}`)
+    : new InputError(first, "", more.trim() || "invalid");
+}

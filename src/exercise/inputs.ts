@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
-import { InputError, loadFile } from "../config/files.ts";
+import { fileErrors, InputError, loadFile } from "../config/files.ts";
 import { PROJECT_ROOT } from "../config/project.ts";
 import { Label } from "../model/label.ts";
 import { PartyCode } from "../model/party.ts";
@@ -25,16 +25,6 @@ export type TrackLabelsFile = z.infer<typeof TrackLabelsFile>;
 
 const shown = (path: string): string => relative(process.cwd(), path) || path;
 
-/** The first error of a loader's list as an InputError (`file: field: problem`), the rest appended. */
-function inputError(errors: readonly string[]): InputError {
-  const [first = "invalid input", ...rest] = errors;
-  const m = /^(.*?): (.*?): (.*)$/s.exec(first);
-  const more = rest.length > 0 ? `\n${rest.join("\n")}` : "";
-  return m
-    ? new InputError(m[1] as string, m[2] as string, `${m[3]}${more}`)
-    : new InputError("", "", first + more);
-}
-
 /** Scenario ids: the `.yaml` files of the scenario directory. */
 export function scenarioIds(dir = SCENARIO_DIR): string[] {
   if (!existsSync(dir)) return [];
@@ -52,7 +42,7 @@ export function loadScenario(idOrPath: string, dir = SCENARIO_DIR): { scenario: 
     throw new InputError(shown(file), "", `no such scenario (available: ${known})`);
   }
   const r = loadScenarioFile(file);
-  if (!r.ok) throw inputError(r.errors);
+  if (!r.ok) throw fileErrors(r.errors);
   return { scenario: r.value, file };
 }
 
@@ -65,7 +55,7 @@ export function loadSensors(dir = SENSOR_DIR): Sensor[] {
   if (files.length === 0) throw new InputError(shown(dir), "", "no sensor set files (*.yaml)");
   return files.flatMap((f) => {
     const r = loadSensorSetFile(shown(join(dir, f)));
-    if (!r.ok) throw inputError(r.errors);
+    if (!r.ok) throw fileErrors(r.errors);
     return r.value.sensors;
   });
 }

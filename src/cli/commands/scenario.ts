@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { InputError, loadFile } from "../../config/files.ts";
+import { fileErrors, InputError, loadFile } from "../../config/files.ts";
 import { DEFAULT_PATHS, PROJECT_ROOT } from "../../config/project.ts";
 import { loadSensors } from "../../exercise/inputs.ts";
 import type { Sensor } from "../../model/sensing.ts";
@@ -22,15 +22,7 @@ import { shownPath } from "./track.ts";
 export const SCENARIO_DIR = join(PROJECT_ROOT, "scenarios");
 const SENSOR_DIR = join(PROJECT_ROOT, "sensors");
 
-/** Turns `file: field: problem` messages from the sim loaders into one InputError (exit status 2). */
-export function fileErrors(errors: readonly string[]): InputError {
-  const [first = "invalid input", ...rest] = errors;
-  const m = /^(.*?): (.*?): (.*)$/s.exec(first);
-  const more = rest.length > 0 ? `\n${rest.join("\n")}` : "";
-  return m
-    ? new InputError(m[1] as string, m[2] as string, `${m[3] as string}${more}`)
-    : new InputError(first, "", more.trim() || "invalid");
-}
+export { fileErrors };
 
 /** Scenario names (file names without .yaml) in a directory. */
 export function scenarioNames(dir = SCENARIO_DIR): string[] {

@@ -226,8 +226,10 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
 
     const dets = run.detections;
     const truthOf = run.truth;
-    const arrival = (d: Detection) => d.t + (sensorById(sensors, d.sensorId)?.latencyS ?? 0);
-    const lastArrival = dets.length > 0 ? Math.max(...dets.map(arrival)) : launchT;
+    const latencyOf = new Map(sensors.map((x) => [x.id, x.latencyS]));
+    const ownerOf = new Map(trackers.flatMap((nt) => [...nt.sensors.keys()].map((id) => [id, nt] as const)));
+    const arrival = (d: Detection) => d.t + (latencyOf.get(d.sensorId) ?? 0);
+    const lastArrival = dets.reduce((m, d) => Math.max(m, arrival(d)), dets.length > 0 ? -Infinity : launchT);
     const firstTick = Math.ceil((launchT - 10) / shareS) * shareS;
     const lastTick = options.untilS === undefined ? lastArrival + shareS : launchT + options.untilS;
     const ticks = Math.max(1, Math.ceil((lastTick - firstTick) / shareS));
@@ -248,7 +250,7 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
           (dets[end] as Detection).sensorId === first.sensorId
         )
           end++;
-        const owner = trackers.find((x) => x.sensors.has(first.sensorId));
+        const owner = ownerOf.get(first.sensorId);
         if (owner) {
           if (!owner.firstDetection && truthOf.slice(di, end).some((x) => x.source.kind === "object")) {
             owner.firstDetection = true;
@@ -621,10 +623,6 @@ export function trackDestinations(topology: Topology, from: string): string[] {
     if (other && otherParty !== party) out.add(other);
   }
   return [...out].sort();
-}
-
-function sensorById(sensors: readonly Sensor[], id: string): Sensor | undefined {
-  return sensors.find((s) => s.id === id);
 }
 
 /** One tracker per node that owns sensors. */

@@ -10,7 +10,7 @@ import type { FeatureCollection } from "./types.ts";
 const schema: unknown = JSON.parse(readFileSync(`${SCHEMAS}geojson/GeoJSON.json`, "utf8"));
 const validate = new Ajv({ allErrors: true }).compile(schema as object);
 
-/** Schema errors (Ajv, draft-07, ../shared/schemas/geojson/GeoJSON.json) and checkGeoJson problems; empty if valid. */
+/** Schema errors (Ajv, draft-07, schemas/geojson/GeoJSON.json) and checkGeoJson problems; empty if valid. */
 export function geoJsonProblems(fc: FeatureCollection): string[] {
   const schemaErrors = validate(fc)
     ? []

@@ -5,8 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The interop schemas shipped beside the checkout (`../shared/schemas`). */
-export const SCHEMAS = fileURLToPath(new URL("../../../../shared/schemas/", import.meta.url));
+/**
+ * The interop schemas, copied into the project from `../shared/schemas` (`schemas/README.md` gives
+ * their sources and licences; test/schemas-copy.test.ts checks the copy against the original when the
+ * original is there), so the tests need nothing outside the checkout.
+ */
+export const SCHEMAS = fileURLToPath(new URL("../../../schemas/", import.meta.url));
 /** The CAP 1.2 schema. */
 export const CAP_XSD = join(SCHEMAS, "cap/CAP-v1.2.xsd");
 /** The CoT 2.0 base event schema. */

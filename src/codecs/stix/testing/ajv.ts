@@ -1,6 +1,6 @@
 /**
  * Test support: validates STIX objects and bundles against the OASIS STIX 2.1 JSON schemas in
- * `../shared/schemas/stix2.1/schemas` (Ajv 8, 2020-12 mode, every schema file loaded first). Compiled once.
+ * `schemas/stix2.1/schemas` (copied from `../shared/schemas`) (Ajv 8, 2020-12 mode, every schema file loaded first). Compiled once.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -9,7 +9,7 @@ import addFormats from "ajv-formats";
 import { PROJECT_ROOT } from "../../../config/project.ts";
 
 /** Folder of the STIX 2.1 schemas. */
-export const STIX_SCHEMAS = resolve(PROJECT_ROOT, "../shared/schemas/stix2.1/schemas");
+export const STIX_SCHEMAS = resolve(PROJECT_ROOT, "schemas/stix2.1/schemas");
 const BASE = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/";
 
 function files(dir: string): string[] {

@@ -566,8 +566,8 @@ export class TriwatchNode {
   }
 
   /**
-   * Finishes the waiting handshake with `peer` that `reply` answers (newest first) and returns it; that
-   * one and every older one are done, newer ones still wait (the partner may answer them and rekey).
+   * Finishes the waiting handshake with `peer` that `reply` answers (newest first) and returns it; the
+   * others still wait (the partner may answer them, in any order, and rekey).
    */
   async #finish(peer: string, reply: string): Promise<PendingHandshake> {
     const waiting = this.#pending.get(peer) ?? [];
@@ -581,7 +581,9 @@ export class TriwatchNode {
         last = `handshake ${finished.reason}: ${finished.detail}`;
         continue;
       }
-      const rest = waiting.slice(i + 1);
+      // Only this one is done: a reply to an older hello may still come (the partner answered the hellos
+      // out of order), and the channel the partner answered last is the one it sends under.
+      const rest = waiting.filter((_, j) => j !== i);
       if (rest.length > 0) this.#pending.set(peer, rest);
       else this.#pending.delete(peer);
       this.#setChannel(peer, finished.channel);

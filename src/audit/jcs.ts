@@ -15,65 +15,70 @@ export type JsonValue =
   | readonly JsonValue[]
   | { readonly [k: string]: JsonValue | undefined };
 
-// With the u flag a surrogate range matches only surrogates that are not half of a pair.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const encoder = new TextEncoder();
 
-function refuse(path: string, why: string): never {
-  throw new AuditError("NOT_CANONICAL_JSON", `${path || "value"}: ${why}`);
+/** Where in the value a refusal happened: keys and indexes from the root (built only when refusing). */
+type Path = (string | number)[];
+
+function refuse(path: Path, why: string): never {
+  const where = path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join("");
+  throw new AuditError("NOT_CANONICAL_JSON", `${where || "value"}: ${why}`);
 }
 
-function str(s: string, path: string): string {
-  if (LONE_SURROGATE.test(s)) refuse(path, "string holds a lone surrogate");
+function str(s: string, path: Path): string {
+  // A lone surrogate is not well formed (String.prototype.isWellFormed, ES2024).
+  if (!s.isWellFormed()) refuse(path, "string holds a lone surrogate");
   return JSON.stringify(s);
 }
 
-function write(value: unknown, path: string, out: string[]): void {
-  if (value === null) {
-    out.push("null");
-    return;
-  }
+/** Appends the canonical text of `value` to `out`; `path` is the way here, kept as a stack. */
+function write(value: unknown, path: Path, out: string): string {
+  if (value === null) return `${out}null`;
   switch (typeof value) {
     case "boolean":
-      out.push(value ? "true" : "false");
-      return;
+      return out + (value ? "true" : "false");
     case "number":
       if (!Number.isFinite(value)) refuse(path, `${value} is not a JSON number`);
       // Number.prototype.toString is the RFC's algorithm; it writes -0 as "0", as §3.2.2.3 requires.
-      out.push(String(value));
-      return;
+      return out + String(value);
     case "string":
-      out.push(str(value, path));
-      return;
+      return out + str(value, path);
     case "object":
       break;
     default:
       refuse(path, `a ${typeof value} is not JSON`);
   }
   if (Array.isArray(value)) {
-    out.push("[");
-    value.forEach((v: unknown, i) => {
-      if (i > 0) out.push(",");
-      if (v === undefined) refuse(`${path}[${i}]`, "undefined in an array");
-      write(v, `${path}[${i}]`, out);
-    });
-    out.push("]");
-    return;
+    let text = `${out}[`;
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ",";
+      const v: unknown = value[i];
+      path.push(i);
+      if (v === undefined) refuse(path, "undefined in an array");
+      text = write(v, path, text);
+      path.pop();
+    }
+    return `${text}]`;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) refuse(path, "only plain objects are JSON objects");
   const record = value as Record<string, unknown>;
   // Default sort compares UTF-16 code units, which is the order §3.2.3 requires.
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort();
-  out.push("{");
-  keys.forEach((k, i) => {
-    if (i > 0) out.push(",");
-    out.push(str(k, path), ":");
-    write(record[k], path ? `${path}.${k}` : k, out);
-  });
-  out.push("}");
+  const keys = Object.keys(record).sort();
+  let text = `${out}{`;
+  let first = true;
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    if (!first) text += ",";
+    first = false;
+    path.push(k);
+    text = write(v, path, `${text}${str(k, path)}:`);
+    path.pop();
+  }
+  return `${text}}`;
 }
 
 /**
@@ -81,9 +86,7 @@ function write(value: unknown, path: string, out: string[]): void {
  * JSON.stringify does); anything else that is not JSON data throws AuditError NOT_CANONICAL_JSON.
  */
 export function canonicalJson(value: JsonValue): string {
-  const out: string[] = [];
-  write(value, "", out);
-  return out.join("");
+  return write(value, [], "");
 }
 
 /** The canonical text of `value` as UTF-8 bytes. */

@@ -72,6 +72,37 @@ export type ReleasePlan =
   | { ok: true; path: string[]; decision: Extract<Decision, { outcome: "permit" }> }
   | { ok: false; tried: { path: string[]; decision: Decision }[]; decision: Decision };
 
+/** Per topology: node → party, and the paths found per set of enabled links (topologies do not change). */
+const partyMaps = new WeakMap<Topology, ReadonlyMap<string, string>>();
+const pathCache = new WeakMap<Topology, Map<string, string[][]>>();
+
+function partyMapOf(topology: Topology): ReadonlyMap<string, string> {
+  let m = partyMaps.get(topology);
+  if (!m) {
+    m = new Map(topology.nodes.map((n) => [n.id, n.party]));
+    partyMaps.set(topology, m);
+  }
+  return m;
+}
+
+/** `nodePaths` over the links enabled at `at`, remembered per set of enabled links (a few per history). */
+function pathsAt(topology: Topology, policy: Policy, at: number, from: string, to: string): string[][] {
+  const links = enabledLinks(topology, policy, at);
+  const key = `${from}>${to}|${links.map((l) => `${l.a}-${l.b}`).join(",")}`;
+  let cache = pathCache.get(topology);
+  if (!cache) {
+    cache = new Map();
+    pathCache.set(topology, cache);
+  }
+  let paths = cache.get(key);
+  if (!paths) {
+    if (cache.size > 1024) cache.clear();
+    paths = nodePaths(links, from, to);
+    cache.set(key, paths);
+  }
+  return paths;
+}
+
 /**
  * Plans the release of an item from node `from` (whose party sends it) to node `to`: the shortest path
  * over enabled links whose party route the policy permits on `channel` at `at`. With no path at all, the
@@ -86,11 +117,13 @@ export function planRelease(
   channel: Channel,
   at: number,
 ): ReleasePlan {
-  const partyOf = new Map(topology.nodes.map((n) => [n.id, n.party]));
+  const partyOf = partyMapOf(topology);
   const sender = partyOf.get(from) ?? "?";
   const recipient = partyOf.get(to) ?? "?";
   const tried: { path: string[]; decision: Decision }[] = [];
-  for (const path of nodePaths(enabledLinks(topology, policy, at), from, to)) {
+  // The cached paths are shared: a plan hands out a copy of the one it takes.
+  for (const shared of pathsAt(topology, policy, at, from, to)) {
+    const path = [...shared];
     const parties = partiesOf(path, partyOf);
     const via = parties.slice(1, -1);
     const decision = decide(policy, { item, sender, recipient, via, channel, at });

@@ -21,9 +21,7 @@ const encoder = new TextEncoder();
 type Path = (string | number)[];
 
 function refuse(path: Path, why: string): never {
-  const where = path
-    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`))
-    .join("");
+  const where = path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
   throw new AuditError("NOT_CANONICAL_JSON", `${where || "value"}: ${why}`);
 }
 

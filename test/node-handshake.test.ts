@@ -4,6 +4,8 @@
 // BAD_HOP_MAC and acknowledged: lost (seen under load in the five-process NATS test).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Item } from "../src/model/item.ts";
+import { CONTROL_HEADER } from "../src/node/control.ts";
+import type { TransportEndpoint } from "../src/ports.ts";
 import { type FakeTimeNetwork, fakeTimeNetwork } from "./helpers/network.ts";
 import { example, t, trackExample } from "./helpers/policy.ts";
 
@@ -91,4 +93,59 @@ describe("crossing link handshakes", () => {
     expect([...jsdf.picture.values()].some((e) => e.item.id === track.id)).toBe(true);
     expect(jsdf.rejections.filter((r) => r.from === "USFJ_C4I")).toEqual([]);
   });
+});
+
+describe("key confirmation", () => {
+  it("a lost reply leaves the answering node silent on that channel until a handshake is confirmed", async () => {
+    // ROK answers JSDF's hello, but its reply is lost (as a reply refused as stale under load is): JSDF
+    // never completes that channel. Before the fix ROK sent at once under the channel it had answered,
+    // and JSDF could never open what it sent (BAD_HOP_MAC; the report stayed unacknowledged for good).
+    // Now ROK waits for JSDF's confirmation, which comes with the handshake of JSDF's next hello.
+    let dropped = 0;
+    const dropFirstReply = (id: string, endpoint: TransportEndpoint): TransportEndpoint =>
+      id !== ROK
+        ? endpoint
+        : {
+            nodeId: endpoint.nodeId,
+            subscribe: (h) => endpoint.subscribe(h),
+            close: () => endpoint.close(),
+            send: (to, message) => {
+              if (to === JSDF && message.headers?.[CONTROL_HEADER] === "link-reply" && dropped === 0) {
+                dropped++;
+                return Promise.resolve();
+              }
+              return endpoint.send(to, message);
+            },
+          };
+    const lossy = await fakeTimeNetwork(t("2017-09-03T05:00:00Z"), {}, (_id, s) => s, {
+      link: false,
+      endpointFor: dropFirstReply,
+    });
+    try {
+      const jsdf = lossy.node(JSDF);
+      const rok = lossy.node(ROK);
+      const step = async () => {
+        lossy.scheduler.advance(5);
+        await jsdf.idle();
+        await new Promise((r) => setTimeout(r, 5));
+      };
+      jsdf.connectLinks(100);
+      rok.connectLinks(100);
+      // ROK has answered JSDF's first hello (and its reply was dropped) before it releases the report.
+      for (let i = 0; i < 200 && dropped === 0; i++) await step();
+      expect(dropped).toBe(1);
+      const report: Item = { ...example("intel-nuclear-test"), id: "KOR-IR-CONFIRM" };
+      const released = rok.release(report, JSDF, "deferred");
+      for (let i = 0; i < 400; i++) {
+        if (await lossy.stores.get(JSDF)?.getItem(report.id)) break;
+        await step();
+      }
+      expect((await released).ok).toBe(true);
+      expect((await lossy.stores.get(JSDF)?.getItem(report.id))?.item.id).toBe(report.id);
+      expect(jsdf.rejections.filter((r) => r.from === ROK)).toEqual([]);
+      expect(rok.linkedPartners.has(JSDF)).toBe(true);
+    } finally {
+      await lossy.close();
+    }
+  }, 30_000);
 });

@@ -42,6 +42,17 @@ describe("link handshake", () => {
     expect(one.b.decrypt(1, sealed.iv, sealed.ct, sealed.tag, "aad")?.toString()).toBe("x");
   });
 
+  it("confirms keys: each end's tag checks at the other end of the same handshake only", async () => {
+    const one = await pair();
+    const two = await pair();
+    expect(one.b.checkConfirmation(one.a.confirmation())).toBe(true);
+    expect(one.a.checkConfirmation(one.b.confirmation())).toBe(true);
+    expect(one.b.checkConfirmation(one.b.confirmation())).toBe(false); // direction is bound
+    expect(one.b.checkConfirmation(two.a.confirmation())).toBe(false); // another handshake's keys
+    expect(one.b.checkConfirmation("")).toBe(false);
+    expect(one.b.checkConfirmation(`${one.a.confirmation()}A`)).toBe(false);
+  });
+
   it("refuses a hello from a node outside the key ring", async () => {
     const rogue = generateNodeKeys("ROGUE");
     const { hello } = await startHandshake(rogue, usfk.node, T0);

@@ -16,12 +16,14 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
+  createHmac,
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
   type KeyObject,
   randomBytes,
+  timingSafeEqual,
 } from "node:crypto";
 import { CompactSign, compactVerify } from "jose";
 import { z } from "zod";
@@ -239,6 +241,9 @@ export class LinkChannel {
   readonly #sendEnc: Record<HopClass, Buffer>;
   readonly #recvEnc: Record<HopClass, Buffer>;
   readonly #sendSeq: Record<HopClass, number> = { track: 0, report: 0 };
+  /** Key-confirmation tags: this end's (sent to the peer) and the one expected from the peer. */
+  readonly #confirmOut: string;
+  readonly #confirmIn: Buffer;
   #lastSeq = 0;
   readonly #seen = new Uint8Array(REPLAY_WINDOW);
 
@@ -260,7 +265,26 @@ export class LinkChannel {
       track: derive(shared, salt, link, peer, self, "enc track"),
       report: derive(shared, salt, link, peer, self, "enc report"),
     };
+    // Key confirmation (as TLS's Finished): an HMAC under a key only the two ends of this handshake can
+    // derive, over the link and direction; showing it proves the sender completed the same handshake.
+    const tag = (from: string, to: string) =>
+      createHmac("sha256", derive(shared, salt, link, from, to, "confirm"))
+        .update(`triwatch/link/v1 confirm ${link} ${from}->${to}`)
+        .digest();
+    this.#confirmOut = tag(self, peer).toString("base64url");
+    this.#confirmIn = tag(peer, self);
     shared.fill(0);
+  }
+
+  /** This end's key-confirmation tag (base64url), for the peer's `checkConfirmation`. */
+  confirmation(): string {
+    return this.#confirmOut;
+  }
+
+  /** Whether `tag` is the peer's key-confirmation tag for this channel (constant-time comparison). */
+  checkConfirmation(tag: string): boolean {
+    const got = strictBase64url(tag, 32);
+    return got !== null && timingSafeEqual(got, this.#confirmIn);
   }
 
   /** The next sequence number to send in traffic class `cls` (1, 2, 3, … in each class). */

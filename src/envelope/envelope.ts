@@ -175,20 +175,23 @@ export async function openFrame(r: Receiver, wire: string, now: number): Promise
   const claimed = { from: hop.from, seq: hop.seq };
   if (hop.to !== r.self.node)
     return reject("WRONG_RECIPIENT", `sent to ${hop.to}, this is ${r.self.node}`, claimed);
-  const channel = r.channels.get(hop.from);
-  if (!r.ring.has(hop.from) || !channel)
+  const current = r.channels.get(hop.from);
+  const others = r.previousChannels?.get(hop.from) ?? [];
+  const first = current ?? others[0];
+  if (!r.ring.has(hop.from) || !first)
     return reject("UNKNOWN_SENDER", `no channel with ${hop.from}`, claimed);
-  if (hop.link !== channel.link) return reject("WRONG_LINK", `${hop.link} is not ${channel.link}`, claimed);
-  let opened = channel;
-  let plaintext = openHop(channel, read);
+  if (hop.link !== first.link) return reject("WRONG_LINK", `${hop.link} is not ${first.link}`, claimed);
+  let opened = first;
+  let plaintext = openHop(first, read);
   if (!plaintext) {
-    // Sealed under an earlier channel: a report held by the transport across a rekey, or a track the
-    // partner sealed before crossing handshakes settled (its sequence numbers are that channel's own).
-    for (const previous of r.previousChannels?.get(hop.from) ?? []) {
-      if (previous.link !== hop.link) continue;
-      plaintext = openHop(previous, read);
+    // Sealed under another channel: an earlier one (a report held by the transport across a rekey, or a
+    // track the partner sealed before crossing handshakes settled; its sequence numbers are that
+    // channel's own), or one this node answered and the partner has just confirmed.
+    for (const other of others) {
+      if (other === first || other.link !== hop.link) continue;
+      plaintext = openHop(other, read);
       if (plaintext) {
-        opened = previous;
+        opened = other;
         break;
       }
     }

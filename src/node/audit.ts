@@ -29,7 +29,9 @@ export type Rejection =
   /** A partner's tree head refused (see `PartnerView`): a fork, a rewritten history, time reversal, a bad head. */
   | `TREE_HEAD_${ObservationProblem}`
   /** A link handshake message refused. */
-  | `HANDSHAKE_${HandshakeFailure["reason"]}`;
+  | `HANDSHAKE_${HandshakeFailure["reason"]}`
+  /** A key confirmation (link-confirm) whose tag does not check under the channel it names. */
+  | "HANDSHAKE_BAD_CONFIRMATION";
 
 /** The digest of an item's canonical JSON, as audit records carry it. */
 function hashItem(item: Item): string {

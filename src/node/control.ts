@@ -32,6 +32,16 @@ export const Control = z.discriminatedUnion("kind", [
   /** The signed reply to a hello. */
   z.strictObject({ kind: z.literal("link-reply"), reply: Compact }),
   /**
+   * Key confirmation from the node that sent the hello, once it has the reply: `hello` is the SHA-256
+   * (base64url) of the hello, `tag` the channel's confirmation tag (`LinkChannel.confirmation`). The
+   * answering node sends under a channel only once it is confirmed.
+   */
+  z.strictObject({
+    kind: z.literal("link-confirm"),
+    hello: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    tag: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  }),
+  /**
    * Asks the partner to start a handshake (the answering side, on start): `answered` is the SHA-256
    * (base64url) of the hello its current channel came from, if any, so that a partner already on that
    * channel does not rekey.

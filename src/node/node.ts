@@ -114,6 +114,12 @@ interface Onward {
 const PREVIOUS_CHANNELS = 4;
 /** Track deliveries parked per partner while a handshake with it is pending (beyond this: refused). */
 const PARKED_TRACKS = 64;
+/** Answered hellos kept per partner while their confirmation is awaited. */
+const UNCONFIRMED_CHANNELS = 8;
+/** How long an envelope waits for a channel with its next hop while a handshake is under way. */
+const CHANNEL_WAIT_MS = 10_000;
+
+const helloHash = (hello: string) => createHash("sha256").update(hello).digest("base64url");
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -167,6 +173,13 @@ export class TriwatchNode {
   /** Per partner, the SHA-256 (base64url) of the hello the current channel came from. */
   readonly #channelHello = new Map<string, string>();
   #linkTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Per partner, channels this node answered a hello for and the partner has not confirmed yet: they open
+   * what the partner seals under them, but nothing is sent under them before the confirmation.
+   */
+  readonly #unconfirmed = new Map<string, { hash: string; hello: string; channel: LinkChannel }[]>();
+  /** Per partner, sends waiting for a channel (a handshake under way). */
+  readonly #channelWaiters = new Map<string, (() => void)[]>();
 
   constructor(deps: NodeDeps) {
     this.#deps = deps;
@@ -298,7 +311,12 @@ export class TriwatchNode {
       d.ack();
       return;
     }
-    if (control.kind === "link-hello" || control.kind === "link-reply" || control.kind === "link-request") {
+    if (
+      control.kind === "link-hello" ||
+      control.kind === "link-reply" ||
+      control.kind === "link-request" ||
+      control.kind === "link-confirm"
+    ) {
       await this.#linkControl(d, control);
       d.ack();
       return;
@@ -511,29 +529,111 @@ export class TriwatchNode {
         this.#audit.reject(d, "HANDSHAKE_WRONG_LINK", `hello of ${answered.channel.peer} sent by ${d.from}`);
         return;
       }
-      this.#setChannel(d.from, answered.channel);
+      // Key confirmation: the new channel opens at once what the partner seals under it, but this node
+      // sends under it only once the partner shows it holds the same keys (link-confirm). Without it, a
+      // reply that is lost, refused as stale under load, or overtaken by a retried hello left this end
+      // sending under a channel the partner never completed: BAD_HOP_MAC there, and nothing recovered.
+      const unconfirmed = this.#unconfirmed.get(d.from) ?? [];
+      unconfirmed.push({ hash: helloHash(control.hello), hello: control.hello, channel: answered.channel });
+      this.#unconfirmed.set(d.from, unconfirmed.slice(-UNCONFIRMED_CHANNELS));
+      this.#openOnly(d.from, answered.channel);
       await this.#control(d.from, { kind: "link-reply", reply: answered.reply });
-      this.#linkUp(d.from, control.hello);
+      return;
+    }
+    if (control.kind === "link-confirm") {
+      const waiting = this.#unconfirmed.get(d.from) ?? [];
+      const found = waiting.find((u) => u.hash === control.hello);
+      if (!found) return; // confirmed before (a redelivery), or a hello this node never answered
+      if (!found.channel.checkConfirmation(control.tag)) {
+        this.#audit.reject(d, "HANDSHAKE_BAD_CONFIRMATION", `link-confirm from ${d.from} does not check`);
+        return;
+      }
+      this.#unconfirmed.set(
+        d.from,
+        waiting.filter((u) => u !== found),
+      );
+      this.#setChannel(d.from, found.channel);
+      this.#linkUp(d.from, found.hello);
       return;
     }
     if ((this.#pending.get(d.from)?.length ?? 0) === 0) return; // a reply to a handshake already finished
+    let finished: { pending: PendingHandshake; channel: LinkChannel };
     try {
-      const finished = await this.#finish(d.from, control.reply);
-      this.#linkUp(d.from, finished.hello);
+      finished = await this.#finish(d.from, control.reply);
     } catch {
-      // A reply to none of the hellos waiting (already finished, or forged): nothing changes.
+      // A reply to none of the hellos waiting (already finished, stale, or forged): nothing changes; the
+      // hello is sent again, and the partner sends nothing under a channel this end has not confirmed.
+      return;
     }
+    await this.#control(d.from, {
+      kind: "link-confirm",
+      hello: helloHash(finished.pending.hello),
+      tag: finished.channel.confirmation(),
+    });
+    this.#linkUp(d.from, finished.pending.hello);
+  }
+
+  /** Adds a channel that opens what `peer` seals under it without sending under it (not yet confirmed). */
+  #openOnly(peer: string, channel: LinkChannel): void {
+    this.#previousChannels.set(
+      peer,
+      [channel, ...(this.#previousChannels.get(peer) ?? [])].slice(
+        0,
+        PREVIOUS_CHANNELS + UNCONFIRMED_CHANNELS,
+      ),
+    );
   }
 
   /** Puts a new channel with `peer` in place, keeping the one it replaces for reports sealed under it. */
   #setChannel(peer: string, channel: LinkChannel): void {
     const old = this.#channels.get(peer);
-    if (old)
-      this.#previousChannels.set(
-        peer,
-        [old, ...(this.#previousChannels.get(peer) ?? [])].slice(0, PREVIOUS_CHANNELS),
-      );
+    const kept = (this.#previousChannels.get(peer) ?? []).filter((c) => c !== channel);
+    const unconfirmed = new Set((this.#unconfirmed.get(peer) ?? []).map((u) => u.channel));
+    // Confirmed channels before this one (at most PREVIOUS_CHANNELS), then any still awaiting confirmation.
+    const previous = [...(old && old !== channel ? [old] : []), ...kept.filter((c) => !unconfirmed.has(c))];
+    this.#previousChannels.set(peer, [
+      ...previous.slice(0, PREVIOUS_CHANNELS),
+      ...kept.filter((c) => unconfirmed.has(c)),
+    ]);
     this.#channels.set(peer, channel);
+    const waiters = this.#channelWaiters.get(peer) ?? [];
+    this.#channelWaiters.delete(peer);
+    for (const w of waiters) w();
+  }
+
+  /** Whether a handshake with `peer` is under way (a hello sent or being sent, or one answered and unconfirmed). */
+  #handshaking(peer: string): boolean {
+    return (
+      (this.#pending.get(peer)?.length ?? 0) > 0 ||
+      (this.#unconfirmed.get(peer)?.length ?? 0) > 0 ||
+      this.#helloInFlight.has(peer) ||
+      (this.#linkTimer !== undefined && this.#partners.includes(peer) && !this.#linked.has(peer))
+    );
+  }
+
+  /** The channel to send to `peer` under: now, or once a handshake under way completes (bounded wait). */
+  async #sendChannel(peer: string): Promise<LinkChannel> {
+    const now = this.#channels.get(peer);
+    if (now) return now;
+    if (!this.#handshaking(peer)) throw new Error(`no channel with ${peer}`);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const list = this.#channelWaiters.get(peer) ?? [];
+        this.#channelWaiters.set(
+          peer,
+          list.filter((w) => w !== done),
+        );
+        reject(new Error(`no channel with ${peer} after waiting ${CHANNEL_WAIT_MS} ms for its handshake`));
+      }, CHANNEL_WAIT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#channelWaiters.set(peer, [...(this.#channelWaiters.get(peer) ?? []), done]);
+    });
+    const channel = this.#channels.get(peer);
+    if (!channel) throw new Error(`no channel with ${peer}`);
+    return channel;
   }
 
   /** Starts the link handshake with neighbour `peer`: the signed hello to hand it. */
@@ -569,7 +669,7 @@ export class TriwatchNode {
    * Finishes the waiting handshake with `peer` that `reply` answers (newest first) and returns it; the
    * others still wait (the partner may answer them, in any order, and rekey).
    */
-  async #finish(peer: string, reply: string): Promise<PendingHandshake> {
+  async #finish(peer: string, reply: string): Promise<{ pending: PendingHandshake; channel: LinkChannel }> {
     const waiting = this.#pending.get(peer) ?? [];
     if (waiting.length === 0) throw new Error(`no handshake with ${peer} is waiting`);
     const { ring, now } = this.#deps;
@@ -591,7 +691,7 @@ export class TriwatchNode {
       const parked = this.#parked.get(peer) ?? [];
       this.#parked.delete(peer);
       for (const d of parked) this.#watch(this.#receive(d)).catch(() => {});
-      return pending;
+      return { pending, channel: finished.channel };
     }
     throw new Error(last);
   }
@@ -652,14 +752,18 @@ export class TriwatchNode {
    * report held back by the transport never blocks or is blocked by tracks.
    */
   #send(next: string, cls: TrafficClass, seal: (hop: HopArgs) => Promise<string>): Promise<void> {
-    const channel = this.#channels.get(next);
     const recipient = this.#deps.ring.get(next);
-    if (!channel || !recipient) return Promise.reject(new Error(`no channel with ${next}`));
+    if (!recipient) return Promise.reject(new Error(`no key for ${next}`));
+    if (!this.#channels.has(next) && !this.#handshaking(next))
+      return Promise.reject(new Error(`no channel with ${next}`));
     const queue = `${next}|${cls}`;
     const previous = this.#sending.get(queue) ?? Promise.resolve();
     this.#outstandingSends++;
     const sent = previous
       .then(async () => {
+        // Taken when its turn comes (a rekey meanwhile gives the newer channel), waiting for a handshake
+        // under way if there is none yet.
+        const channel = await this.#sendChannel(next);
         const wire = await seal({ channel, recipient, now: this.#deps.now(), cls });
         const id = `${this.id}:${++this.#sequence}`;
         await this.#deps.endpoint.send(next, { id, class: cls, payload: encoder.encode(wire) });

@@ -18,7 +18,7 @@ import {
 } from "../../src/keys/index.ts";
 import { linkNodes } from "../../src/node/links.ts";
 import { TriwatchNode } from "../../src/node/node.ts";
-import type { Store } from "../../src/ports.ts";
+import type { Store, TransportEndpoint } from "../../src/ports.ts";
 import { project } from "./policy.ts";
 
 /** A network of every topology node, its fake clock, and a way to run it until nothing moves. */
@@ -49,6 +49,8 @@ export interface NetworkParts {
   keys?: ReadonlyMap<string, NodeKeys>;
   /** Run the link handshakes directly between the node objects (default true); false leaves them to the test. */
   link?: boolean;
+  /** Wraps a node's transport endpoint (to drop or inspect what it sends). */
+  endpointFor?: (id: string, endpoint: TransportEndpoint) => TransportEndpoint;
 }
 
 /**
@@ -85,7 +87,8 @@ export async function fakeTimeNetwork(
     }
     const store = wrapStore(spec.id, base);
     stores.set(spec.id, store);
-    const endpoint = await transport.connect(spec.id);
+    const connected = await transport.connect(spec.id);
+    const endpoint = parts.endpointFor?.(spec.id, connected) ?? connected;
     const n = new TriwatchNode({
       spec,
       topology,

@@ -57,8 +57,30 @@ export function parseRecord<S extends z.ZodType>(schema: S, value: unknown, what
 function valuesList(rows: number, casts: readonly string[]): string {
   const out: string[] = [];
   for (let r = 0; r < rows; r++)
-    out.push(`(${casts.map((cast, c) => `$${r * casts.length + c + 1}${cast}`).join(", ")})`);
+    out.push(
+      `(${casts
+        .map((cast, c) => {
+          const p = `$${r * casts.length + c + 1}`;
+          return cast === HEX ? `decode(${p}, 'hex')` : `${p}${cast}`;
+        })
+        .join(", ")})`,
+    );
   return out.join(", ");
+}
+
+/**
+ * A column written as hex text and decoded by the database (`decode($n, 'hex')`): PGlite encodes a
+ * bytea parameter in JavaScript, byte by byte, and writes leaves that way about 2.3 times slower than
+ * from hex that `Buffer` makes natively (bench/store.ts); PostgreSQL takes either.
+ */
+const HEX = "hex";
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+/** A bytea column selected as hex (`encode(col, 'hex')`), read back as bytes: 3–6× faster on PGlite. */
+function hexBytes(row: Row, column: string): Uint8Array {
+  const v = row[column];
+  if (typeof v !== "string") throw new TypeError(`column ${column}: expected hex text`);
+  return new Uint8Array(Buffer.from(v, "hex"));
 }
 
 /** Conditions and parameters of a WHERE clause built from optional filters. */
@@ -410,8 +432,8 @@ export class SqlStore implements Store {
         for (let start = 0; start < parsed.length; start += CHUNK) {
           const chunk = parsed.slice(start, start + CHUNK);
           await tx.query(
-            `INSERT INTO audit_leaves (idx, bytes, leaf_hash) VALUES ${valuesList(chunk.length, ["", "", ""])}`,
-            chunk.flatMap((l) => [l.index, l.bytes, l.leafHash]),
+            `INSERT INTO audit_leaves (idx, bytes, leaf_hash) VALUES ${valuesList(chunk.length, ["", HEX, HEX])}`,
+            chunk.flatMap((l) => [l.index, hex(l.bytes), hex(l.leafHash)]),
           );
         }
       });
@@ -427,7 +449,8 @@ export class SqlStore implements Store {
 
   async auditLeaves(from: number, to: number): Promise<AuditLeaf[]> {
     const rows = await this.#db().query(
-      "SELECT idx, bytes, leaf_hash FROM audit_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+      `SELECT idx, encode(bytes, 'hex') AS bytes, encode(leaf_hash, 'hex') AS leaf_hash
+       FROM audit_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx`,
       [
         parseRecord(AuditLeaf.shape.index, from, "auditLeaves from"),
         parseRecord(AuditLeaf.shape.index, to, "auditLeaves to"),
@@ -435,8 +458,8 @@ export class SqlStore implements Store {
     );
     return rows.map((r) => ({
       index: num(r, "idx"),
-      bytes: bytes(r, "bytes"),
-      leafHash: bytes(r, "leaf_hash"),
+      bytes: hexBytes(r, "bytes"),
+      leafHash: hexBytes(r, "leaf_hash"),
     }));
   }
 

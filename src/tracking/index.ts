@@ -5,7 +5,13 @@
 
 export { GnnAssociator } from "./associator.ts";
 export { BallisticModelOptions, BallisticMotionModel, stateHeight } from "./ballistic.ts";
-export { averagedChiSquareBand, nees } from "./consistency.ts";
+export {
+  averagedChiSquareBand,
+  binomialLowerCount,
+  type CorrelatedBandCount,
+  correlatedBandCount,
+  nees,
+} from "./consistency.ts";
 export { DeleterOptions, MissAndCovarianceDeleter } from "./deleter.ts";
 export {
   EstimateOptions,

@@ -4,11 +4,22 @@
  * (127.0.0.1:5432, in a throwaway schema dropped afterwards; skipped with a note if the server is
  * absent). Prints each figure and, per store, the batched/single ratio measured in the same run. The
  * machine is shared, so figures vary by run; the ratios are steadier than the absolute numbers.
+ *
+ * "PGlite (memory, worker thread)" is PGlite in memory on its own worker thread (`thread: true`). For
+ * every store the line ends with the main thread's busy time per batched write (a batch of BATCH track
+ * states, then of BATCH audit leaves) against the wall time of that write. Busy time is the event loop's
+ * active time from `performance.eventLoopUtilization()` over the batched runs, divided by the number of
+ * batches: time this thread was not waiting in the event loop for I/O or a message (process.cpuUsage
+ * would also count the worker's CPU). It is the time the write takes away from a node's other work in
+ * the same thread: with PGlite in this thread that is all of it; with the worker or PostgreSQL only
+ * validation, building the statement, copying parameters and rows, and handling the answers. It is wall
+ * time while active, so on a loaded machine it includes time the thread waited for a core.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { EventLoopUtilization } from "node:perf_hooks";
 import pg from "pg";
 import { PgliteStore } from "../src/adapters/pglite/pglite-store.ts";
 import {
@@ -63,28 +74,38 @@ async function measure(name: string, store: Store): Promise<void> {
   const stateSingle = await rate(SINGLE, async () => {
     for (let i = 0; i < SINGLE; i++) await store.appendTrackState(states[i] as TrackStateRecord);
   });
+  let stateBusy = performance.eventLoopUtilization();
   const stateBatched = await rate(BATCHED, async () => {
     for (let i = 0; i < BATCHED; i += BATCH) await store.appendTrackStates(states.slice(i, i + BATCH));
   });
+  stateBusy = performance.eventLoopUtilization(stateBusy);
   const leafSingle = await rate(SINGLE, async () => {
     for (let i = WARM_UP; i < WARM_UP + SINGLE; i++) {
       const l = leaves[i] as AuditLeaf;
       await store.appendAuditLeaf(l.index, l.bytes, l.leafHash);
     }
   });
+  let leafBusy = performance.eventLoopUtilization();
   const leafBatched = await rate(BATCHED, async () => {
     for (let i = WARM_UP + SINGLE; i < WARM_UP + SINGLE + BATCHED; i += BATCH)
       await store.appendAuditLeaves(leaves.slice(i, i + BATCH));
   });
+  leafBusy = performance.eventLoopUtilization(leafBusy);
   const history = await rate(8, async () => {
     for (let k = 0; k < 8; k++) await store.trackHistory(`T${k}`);
   });
 
   const f = (n: number) => `${Math.round(n).toLocaleString("en-US")}/s`.padStart(12);
+  const batches = BATCHED / BATCH;
+  /** Main-thread busy ms per batch, of the batch's wall ms (from the batched rate). */
+  const busy = (elu: EventLoopUtilization, perSecond: number) =>
+    `${(elu.active / batches).toFixed(1)} of ${((1000 * BATCH) / perSecond).toFixed(1)} ms`;
   console.log(
-    `${name.padEnd(20)} track states ${f(stateSingle)} single ${f(stateBatched)} batched (×${(stateBatched / stateSingle).toFixed(1)})` +
+    `${name.padEnd(30)} track states ${f(stateSingle)} single ${f(stateBatched)} batched (×${(stateBatched / stateSingle).toFixed(1)})` +
       ` | audit leaves ${f(leafSingle)} single ${f(leafBatched)} batched (×${(leafBatched / leafSingle).toFixed(1)})` +
-      ` | full history of a ${BATCHED / 8 + SINGLE / 8}-state track: ${(1000 / history).toFixed(1)} ms`,
+      ` | full history of a ${BATCHED / 8 + SINGLE / 8}-state track: ${(1000 / history).toFixed(1)} ms` +
+      ` | main thread busy per batched write: states ${busy(stateBusy, stateBatched)},` +
+      ` leaves ${busy(leafBusy, leafBatched)}`,
   );
 }
 
@@ -95,6 +116,13 @@ try {
   await measure("PGlite (memory)", memory);
 } finally {
   await memory.close();
+}
+
+const threaded = new PgliteStore({ thread: true });
+try {
+  await measure("PGlite (memory, worker thread)", threaded);
+} finally {
+  await threaded.close();
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), "triwatch-bench-"));
@@ -114,7 +142,7 @@ try {
   await admin.connect();
 } catch (e) {
   reachable = false;
-  console.log(`PostgreSQL           skipped: not reachable at ${url} (${String(e)})`);
+  console.log(`${"PostgreSQL".padEnd(30)} skipped: not reachable at ${url} (${String(e)})`);
 }
 if (reachable) {
   const server = new PostgresStore({ url, schema });

@@ -3,14 +3,17 @@
  * (planned, sanitised, batch-signed, sealed per hop, relayed and re-decided by USFK, INDOPACOM and USFJ,
  * opened and stored at JSDF, every step audited), five nodes in this process with in-memory PGlite
  * stores.
- *  1. Latency, one track in flight: in-process transport (0 ms links) with the default 5 ms batch window
- *     and with 1 ms; over NATS (a generated server with an account per nation, each node its own
- *     connection) beside raw core NATS relayed over the same four hops, interleaved in rounds.
+ *  1. Latency, one track in flight: in-process transport (0 ms links), default 5 ms batch window, with
+ *     each store's PGlite on the nodes' thread (the baseline) and on a worker thread per store; over NATS
+ *     (a generated server with an account per nation, each node its own connection) beside raw core NATS
+ *     relayed over the same four hops, interleaved in rounds. Each path is measured twice: one update
+ *     every `--gap-ms` (default 20 ms: one track updated at 50 Hz, so each update finds the path idle),
+ *     and back to back (the next released the moment the last arrives: what one flow can push).
  *  2. Sustained load, in-process: N tracks updated at 10 Hz for S seconds (default 1,000 tracks, 10 s):
  *     achieved receipt rate, drops (released and never received within 10 s after the last release),
  *     latency from release to receipt, CPU time per wall second. Run again with a smaller `--tracks` to
  *     find the rate the process keeps up with (the process exits without waiting for the store backlog).
- * `npx tsx bench/network.ts [--samples 400] [--tracks 1000] [--seconds 10] [--no-nats] [--no-load] [--no-latency]`
+ * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000] [--seconds 10] [--no-nats] [--no-load] [--no-latency]`
  */
 
 import { readFileSync } from "node:fs";
@@ -36,6 +39,7 @@ const arg = (name: string, fallback: number): number => {
 const SAMPLES = arg("samples", 400);
 const TRACKS = arg("tracks", 1000);
 const SECONDS = arg("seconds", 10);
+const GAP_MS = arg("gap-ms", 20);
 const ROUTE = ["ROK_KTMO_CELL", "USFK_TMO_CELL", "INDOPACOM_LINK_CTRL_HI", "USFJ_C4I", "JSDF"];
 const { topology, policy } = loadProject();
 
@@ -68,7 +72,7 @@ interface Network {
   close(): Promise<void>;
 }
 
-async function network(transport: Transport, batchWindowMs: number): Promise<Network> {
+async function network(transport: Transport, batchWindowMs: number, thread = true): Promise<Network> {
   const template = await cachedPgliteTemplate({ migrated: true });
   const keys = new Map<string, NodeKeys>(topology.nodes.map((n) => [n.id, generateNodeKeys(n.id)]));
   const ring = keyRingFromBundles([...keys.values()].map(publicBundle));
@@ -77,7 +81,7 @@ async function network(transport: Transport, batchWindowMs: number): Promise<Net
   const nodes = new Map<string, TriwatchNode>();
   const stores: PgliteStore[] = [];
   for (const spec of topology.nodes) {
-    const store = new PgliteStore({ template });
+    const store = new PgliteStore({ template, thread });
     await store.migrate();
     stores.push(store);
     const observer =
@@ -190,29 +194,40 @@ async function rawPath(url: string, server: NatsServer): Promise<Path & { close(
   };
 }
 
-/** Warms up, then measures the paths in interleaved rounds of 50. */
-async function measure(paths: Path[]): Promise<void> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Warms up, then measures the paths in interleaved rounds of 50: `gapMs` after each arrival before the
+ * next release (0: back to back). Returns each path's sorted latencies.
+ */
+async function measure(paths: Path[], gapMs: number): Promise<Map<Path, number[]>> {
+  const got = new Map<Path, number[]>(paths.map((p) => [p, []]));
   for (const p of paths) for (let i = 0; i < 50; i++) await p.once(i);
-  while (paths.some((p) => p.got.length < SAMPLES)) {
+  while (paths.some((p) => (got.get(p) as number[]).length < SAMPLES)) {
     for (const p of paths) {
-      for (let k = 0; k < 50 && p.got.length < SAMPLES; k++) {
+      const mine = got.get(p) as number[];
+      for (let k = 0; k < 50 && mine.length < SAMPLES; k++) {
+        if (gapMs > 0) await sleep(gapMs);
         const t0 = performance.now();
         await p.once(k);
-        p.got.push(performance.now() - t0);
+        mine.push(performance.now() - t0);
       }
     }
   }
+  const how = gapMs > 0 ? `one every ${gapMs} ms` : "back to back";
   for (const p of paths) {
-    p.got.sort((a, b) => a - b);
+    const sorted = (got.get(p) as number[]).sort((a, b) => a - b);
+    p.got = sorted;
     console.log(
-      `  ${p.name.padEnd(62)} p50 ${ms(pct(p.got, 50))}  p99 ${ms(pct(p.got, 99))}  n=${p.got.length}`,
+      `  ${`${p.name}, ${how}`.padEnd(84)} p50 ${ms(pct(sorted, 50))}  p99 ${ms(pct(sorted, 99))}  n=${sorted.length}`,
     );
   }
+  return got;
 }
 
 /** N tracks at 10 Hz for `seconds` through the in-process network; what arrives, how late, at what cost. */
 async function load(tracks: number, seconds: number): Promise<void> {
-  const net = await network(new InProcessTransport({ topology }), 5);
+  const net = await network(new InProcessTransport({ topology }), 5, true);
   const rok = net.nodes.get("ROK_KTMO_CELL") as TriwatchNode;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -269,9 +284,12 @@ async function main(): Promise<void> {
   const noLoad = process.argv.includes("--no-load");
   const noLatency = process.argv.includes("--no-latency");
   if (!noLatency) console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
-  for (const window of noLatency ? [] : [5, 1]) {
-    const net = await network(new InProcessTransport({ topology }), window);
-    await measure([nodePath(`in-process, 0 ms links, ${window} ms batch window`, net)]);
+  for (const thread of noLatency ? [] : [false, true]) {
+    const net = await network(new InProcessTransport({ topology }), 5, thread);
+    const where = thread ? "PGlite on worker threads" : "PGlite on the nodes' thread (baseline)";
+    const path = nodePath(`in-process, 0 ms links, ${where}`, net);
+    await measure([path], GAP_MS);
+    await measure([path], 0);
     await net.close();
   }
   if (!noNats && !noLatency) {
@@ -281,19 +299,26 @@ async function main(): Promise<void> {
       servers: server.url,
       credentials: (id) => server.credentials(id),
     });
-    const net = await network(nats, 1);
+    const net = await network(nats, 5, true);
     const raw = await rawPath(server.url, server);
-    const node = nodePath("nodes over NATS (accounts per nation), 1 ms batch window", net);
-    await measure([raw, node]);
-    const d50 = pct(node.got, 50) - pct(raw.got, 50);
-    const d99 = pct(node.got, 99) - pct(raw.got, 99);
-    console.log(`  nodes over NATS − raw NATS: p50 +${d50.toFixed(3)} ms, p99 +${d99.toFixed(3)} ms`);
+    const node = nodePath("nodes over NATS (accounts per nation), PGlite on worker threads", net);
+    for (const gap of [GAP_MS, 0]) {
+      await measure([raw, node], gap);
+      const d50 = pct(node.got, 50) - pct(raw.got, 50);
+      const d99 = pct(node.got, 99) - pct(raw.got, 99);
+      const how = gap > 0 ? `one every ${gap} ms` : "back to back";
+      console.log(
+        `  nodes over NATS − raw NATS, ${how}: p50 +${d50.toFixed(3)} ms, p99 +${d99.toFixed(3)} ms`,
+      );
+    }
     await raw.close();
     await net.close();
     await server.dispose();
   }
   if (!noLoad) {
-    console.log("sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop");
+    console.log(
+      "sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop, PGlite on worker threads",
+    );
     await load(TRACKS, SECONDS);
   }
 }

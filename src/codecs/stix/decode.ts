@@ -56,7 +56,7 @@ const refuse = (error: StixError): never => {
 
 function issueError(issue: z.core.$ZodIssue, at: string, objectId?: string): StixError {
   const path = [at, ...issue.path.map(String)].filter((p) => p !== "").join(".");
-  const timestamp = issue.code === "custom" && issue.params?.["timestamp"] === true;
+  const timestamp = issue.code === "custom" && issue.params?.timestamp === true;
   return {
     code: timestamp ? "STIX_BAD_TIMESTAMP" : "STIX_INVALID",
     message: `${objectId ?? "bundle"}: ${path}: ${issue.message}`,

@@ -13,7 +13,9 @@
  *     achieved receipt rate, drops (released and never received within 10 s after the last release),
  *     latency from release to receipt, CPU time per wall second. Run again with a smaller `--tracks` to
  *     find the rate the process keeps up with (the process exits without waiting for the store backlog).
- * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000] [--seconds 10] [--no-nats] [--no-load] [--no-latency]`
+ *     `--sweep 100,200,400` runs the load at each track count and reports the saturation point: the
+ *     highest offered rate at which everything arrived with a p99 under a second.
+ * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--no-nats] [--no-load] [--no-latency]`
  */
 
 import { readFileSync } from "node:fs";
@@ -226,7 +228,18 @@ async function measure(paths: Path[], gapMs: number): Promise<Map<Path, number[]
 }
 
 /** N tracks at 10 Hz for `seconds` through the in-process network; what arrives, how late, at what cost. */
-async function load(tracks: number, seconds: number): Promise<void> {
+/** What one load run showed: the offered rate, whether the network kept up, the rate received. */
+interface LoadRun {
+  offered: number;
+  keptUp: boolean;
+  receivedPerS: number;
+  p99: number;
+}
+
+/** Kept up: everything released arrived, with a p99 latency under a second (ten update periods). */
+const KEPT_UP_P99_MS = 1_000;
+
+async function load(tracks: number, seconds: number): Promise<LoadRun> {
   const net = await network(new InProcessTransport({ topology }), 5, true);
   const rok = net.nodes.get("ROK_KTMO_CELL") as TriwatchNode;
   const sentAt = new Map<string, number>();
@@ -275,8 +288,17 @@ async function load(tracks: number, seconds: number): Promise<void> {
       `(ticks late: ${behind.length}/${ticks}); received ${received} (${(received / wall).toFixed(0)}/s over ${wall.toFixed(1)} s incl. drain), ` +
       `never arrived ${released - received}, refused ${net.rejections()}, failed ${failed}; ` +
       `latency p50 ${pct(latencies, 50).toFixed(1)} ms p99 ${pct(latencies, 99).toFixed(1)} ms; ` +
-      `CPU ${((cpu.user + cpu.system) / 1e6 / wall).toFixed(2)} s per s`,
+      `CPU ${((cpu.user + cpu.system) / 1e6 / wall).toFixed(2)} s per s (all threads)`,
   );
+  // The stores may still be writing a backlog: give them a while, then leave them to the exit.
+  await Promise.race([net.close(), sleep(15_000)]);
+  const p99 = pct(latencies, 99);
+  return {
+    offered,
+    keptUp: released === received && failed === 0 && p99 < KEPT_UP_P99_MS,
+    receivedPerS: received / wall,
+    p99,
+  };
 }
 
 async function main(): Promise<void> {
@@ -319,7 +341,23 @@ async function main(): Promise<void> {
     console.log(
       "sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop, PGlite on worker threads",
     );
-    await load(TRACKS, SECONDS);
+    const sweep = process.argv.indexOf("--sweep");
+    const counts =
+      sweep >= 0
+        ? String(process.argv[sweep + 1])
+            .split(",")
+            .map(Number)
+        : [TRACKS];
+    const runs: LoadRun[] = [];
+    for (const n of counts) runs.push(await load(n, SECONDS));
+    if (runs.length > 1) {
+      const kept = runs.filter((r) => r.keptUp).map((r) => r.offered);
+      const best = Math.max(...runs.map((r) => r.receivedPerS));
+      console.log(
+        `  saturation: highest offered rate kept up (all arrived, p99 < ${KEPT_UP_P99_MS} ms) ${kept.length ? Math.max(...kept) : "none"} updates/s; ` +
+          `highest rate received ${best.toFixed(0)}/s`,
+      );
+    }
   }
 }
 

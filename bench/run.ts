@@ -16,6 +16,7 @@ const ALL = [
   "store",
   "transport",
   "network",
+  "processes",
   "geo",
   "warnings",
   "accuracy",

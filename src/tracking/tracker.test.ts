@@ -197,6 +197,24 @@ describe("re-entry drag state", () => {
     return { track, truth: at(k - 1) };
   };
 
+  it("does not take a missile rising towards the radar for a re-entry (a new track knows only the range rate)", () => {
+    // 300 km north of the radar at 20 km, climbing at 1.5 km/s while flying towards it. A track begun
+    // from one detection has velocity = range rate × line of sight (σ 3 km/s across it), which points
+    // towards the radar and ~5° down: it looked like a descent below 100 km and gained 1/β from the
+    // re-entry prior, which then stayed (wrong, unobservable) for the whole coast.
+    const low = testRadar("r3", 35.5, 133, { updateIntervalS: 1 });
+    const rising = coastState(38.2, 133, 20_000, 0, -1000, 1500);
+    const rng = seededRandom(5);
+    const tracker = new MultiTargetTracker([low]);
+    for (let k = 0; k < 20; k++) {
+      const x = truthModel.propagate(rising, k, new Float64Array(6));
+      tracker.processScan("r3", T0 + k, [radarDetection(low, x, T0 + k, rng)]);
+    }
+    const tracks = tracker.tracks();
+    expect(tracks.some((t) => t.status === "confirmed" && t.states.length > 10)).toBe(true);
+    expect(tracks.every((t) => t.states.every((s) => s.dim === 6))).toBe(true);
+  });
+
   it("gains 1/β below 100 km and follows the deceleration better than the 6-state with drag allowance", () => {
     const seven = run(100_000);
     const six = run(0);

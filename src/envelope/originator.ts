@@ -59,9 +59,17 @@ export function makeRelease(args: {
   return { release, bytes: Buffer.from(JSON.stringify(release), "utf8") };
 }
 
+/** Key ids by signing key (the JWK export and thumbprint cost more than the signature's hashing). */
+const kids = new WeakMap<NodeKeys["sign"]["publicKey"], string>();
+
 function kidOf(keys: NodeKeys): string {
-  const jwk = keys.sign.publicKey.export({ format: "jwk" });
-  return okpThumbprint({ crv: String(jwk.crv), x: String(jwk.x) });
+  let kid = kids.get(keys.sign.publicKey);
+  if (kid === undefined) {
+    const jwk = keys.sign.publicKey.export({ format: "jwk" });
+    kid = okpThumbprint({ crv: String(jwk.crv), x: String(jwk.x) });
+    kids.set(keys.sign.publicKey, kid);
+  }
+  return kid;
 }
 
 /** Signs one release as a report: a flattened EdDSA JWS whose payload (the release bytes) travels apart. */

@@ -149,3 +149,32 @@ describe("key confirmation", () => {
     }
   }, 30_000);
 });
+
+describe("sends waiting for a handshake", () => {
+  it("wait while the link comes up, and fail at once when the node stops", async () => {
+    const lonely = await fakeTimeNetwork(t("2017-09-03T05:00:00Z"), {}, (_id, s) => s, { link: false });
+    try {
+      const jsdf = lonely.node(JSDF);
+      // USFJ is unreachable: JSDF's hellos wait in the transport, so its link never comes up.
+      lonely.transport.setLinkUp(JSDF, "USFJ_C4I", false);
+      jsdf.connectLinks(100);
+      const track = {
+        ...trackExample("jpn-track-report"),
+        id: "JPN-TR-WAITING",
+        asOf: new Date(lonely.now()).toISOString(),
+      };
+      const outcome = jsdf.release(track, "USFJ_C4I", "real-time").then(
+        () => "released",
+        (e: unknown) => String(e),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await Promise.race([outcome, Promise.resolve("still waiting")])).toBe("still waiting");
+      const t0 = performance.now();
+      await jsdf.stop();
+      expect(performance.now() - t0).toBeLessThan(2_000); // not the 10 s limit
+      expect(await outcome).toMatch(/no channel with USFJ_C4I/);
+    } finally {
+      await lonely.close();
+    }
+  }, 20_000);
+});

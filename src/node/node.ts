@@ -430,6 +430,11 @@ export class TriwatchNode {
     this.#linkTimer = undefined;
     await this.#tracks.close();
     await this.#subscription?.unsubscribe();
+    // Sends waiting for a handshake give up now (they fail: no channel) instead of at their time limit.
+    for (const [peer, waiters] of this.#channelWaiters) {
+      this.#channelWaiters.delete(peer);
+      for (const w of waiters) w();
+    }
     await Promise.all(this.#sending.values());
     await this.#trackWrites;
     await this.#audit.settled();

@@ -99,6 +99,8 @@ async function main(): Promise<void> {
         [join(PROJECT_ROOT, "bin", "triwatch.mjs"), "node", "--config", file, "--commands"],
         { cwd: dir, stdio: ["pipe", "pipe", "inherit"] },
       );
+      // Killed at the end with writes still queued: a closed pipe is expected then, not an error.
+      child.stdin?.on("error", () => {});
       const p: Proc = { child, linkUps: new Set(), errors: [], rejected: new Map() };
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
         const at = performance.now();

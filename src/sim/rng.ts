@@ -3,6 +3,7 @@
  * generator, public domain) for uniforms, Box–Muller for Gaussians, Knuth's product method for Poisson.
  * Not cryptographic; good enough for Monte-Carlo noise.
  */
+import { mulberry32 } from "../model/random.ts";
 
 /** A seeded pseudo-random source; every draw advances its state. */
 export interface Random {
@@ -12,18 +13,6 @@ export interface Random {
   gaussian(): number;
   /** Poisson-distributed count with the given mean. */
   poisson(mean: number): number;
-}
-
-/** The mulberry32 generator: returns a function giving uniforms in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** 32-bit FNV-1a hash of a string, mixed with a seed: derives independent streams per sensor. */

@@ -4,6 +4,7 @@
  * The normalised innovation squared (NIS) is `mahalanobis2` in updater.ts.
  */
 
+import { mulberry32 } from "../model/random.ts";
 import { chiSquareQuantile } from "./chisquare.ts";
 import { cholesky, mahalanobisFromCholesky } from "./linalg.ts";
 import type { GaussianState } from "./state.ts";
@@ -135,7 +136,7 @@ export function correlatedBandCount(
     if (cholesky(shrunk, m, L)) break;
   }
   const zLimit = Math.sqrt(chiSquareQuantile(p, 1));
-  const random = seededUniform(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const u = new Float64Array(m);
   const histogram = new Float64Array(m + 1);
   for (let d = 0; d < draws; d++) {
@@ -173,16 +174,4 @@ export function binomialLowerCount(n: number, p: number, alpha = 0.05): number {
     pmf *= ((n - k) / (k + 1)) * (p / (1 - p));
   }
   return n;
-}
-
-/** mulberry32 uniforms in [0, 1) from a 32-bit seed (reproducible Monte-Carlo thresholds). */
-function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

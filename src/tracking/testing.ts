@@ -3,6 +3,7 @@
  * Gaussian draws, so every run sees the same noise, and made-up test sensors.
  */
 import { enuBasis, geodeticToEcef } from "../geo/earth.ts";
+import { mulberry32 } from "../model/random.ts";
 import { type Detection, InfraredSensor, RadarSensor } from "../model/sensing.ts";
 import { RadarMeasurementModel, wrapTo2Pi } from "./measurement.ts";
 
@@ -16,15 +17,8 @@ export interface SeededRandom {
 
 /** Returns a mulberry32-based generator with a Box–Muller Gaussian. */
 export function seededRandom(seed: number): SeededRandom {
-  let s = seed >>> 0;
   let spare: number | undefined;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const gaussian = (): number => {
     if (spare !== undefined) {
       const g = spare;

@@ -5,6 +5,8 @@
  * in the sender's outbox; once arrived they wait in the recipient's inbox, survive its disconnection, and
  * are redelivered after the ack wait. Random draws come from a seeded generator, time from a Scheduler.
  */
+
+import { mulberry32 } from "../../model/random.ts";
 import {
   type Delivery,
   type DeliveryHandler,
@@ -83,18 +85,6 @@ interface Inbox {
 
 const NO_CONDITIONS: LinkConditions = { latencyMs: 0, jitterMs: 0, lossProbability: 0 };
 
-/** mulberry32: small, fast and good enough for simulated jitter and loss. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 /** The in-process Transport: simulated links between endpoints of one process. */
@@ -114,7 +104,7 @@ export class InProcessTransport implements Transport {
   constructor(options: InProcessTransportOptions) {
     this.#graph = new LinkGraph(options.topology);
     this.#scheduler = options.scheduler ?? realTimeScheduler;
-    this.#random = seeded(options.seed ?? 1);
+    this.#random = mulberry32(options.seed ?? 1);
     this.#ackWaitMs = options.ackWaitMs ?? 30_000;
     this.#dedupeWindowMs = options.dedupeWindowMs ?? 120_000;
     const base = { ...NO_CONDITIONS, ...options.conditions };

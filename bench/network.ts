@@ -29,7 +29,7 @@ import { cachedPgliteTemplate } from "../src/adapters/pglite/template-cache.ts";
 import { subjectOf } from "../src/adapters/transport-links.ts";
 import { loadProject, PROJECT_ROOT } from "../src/config/project.ts";
 import { generateNodeKeys, keyRingFromBundles, type NodeKeys, publicBundle } from "../src/keys/index.ts";
-import { Item, type TrackReport } from "../src/model/item.ts";
+import { Item, shiftTrackTimes, type TrackReport } from "../src/model/item.ts";
 import { linkNodes } from "../src/node/links.ts";
 import { type NodeEvent, TriwatchNode } from "../src/node/node.ts";
 import type { Transport } from "../src/ports.ts";
@@ -52,17 +52,7 @@ if (base.kind !== "track-report") throw new Error("example is not a track");
 /** The example track with its times moved so that `asOf` is `at`, under another track id. */
 function trackAt(at: number, trackId: string, n: number): TrackReport {
   const b = base as TrackReport;
-  const d = at - Date.parse(b.asOf);
-  const shift = (iso: string) => new Date(Date.parse(iso) + d).toISOString();
-  return {
-    ...b,
-    id: `KOR-TR-BENCH-${n}`,
-    trackId,
-    asOf: shift(b.asOf),
-    launch: { ...b.launch, time: shift(b.launch.time) },
-    trajectory: b.trajectory.map((s) => ({ ...s, time: shift(s.time) })),
-    impact: { ...b.impact, time: shift(b.impact.time) },
-  };
+  return { ...shiftTrackTimes(b, at - Date.parse(b.asOf)), id: `KOR-TR-BENCH-${n}`, trackId };
 }
 
 interface Network {

@@ -20,7 +20,7 @@ import { NatsServer } from "../src/adapters/nats/server.ts";
 import { DEFAULT_POSTGRES_URL, postgresConnection } from "../src/adapters/postgres/postgres-store.ts";
 import { initNodeKeys } from "../src/config/key-files.ts";
 import { loadProject, PROJECT_ROOT } from "../src/config/project.ts";
-import { Item, type TrackReport } from "../src/model/item.ts";
+import { Item, shiftTrackTimes, type TrackReport } from "../src/model/item.ts";
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,17 +42,7 @@ const base = Item.parse(
   JSON.parse(readFileSync(join(PROJECT_ROOT, "examples", "rok-track-report.json"), "utf8")),
 ) as TrackReport;
 function trackAt(at: number, trackId: string, n: number): TrackReport {
-  const d = at - Date.parse(base.asOf);
-  const shift = (iso: string) => new Date(Date.parse(iso) + d).toISOString();
-  return {
-    ...base,
-    id: `KOR-TR-PROC-${n}`,
-    trackId,
-    asOf: shift(base.asOf),
-    launch: { ...base.launch, time: shift(base.launch.time) },
-    trajectory: base.trajectory.map((s) => ({ ...s, time: shift(s.time) })),
-    impact: { ...base.impact, time: shift(base.impact.time) },
-  };
+  return { ...shiftTrackTimes(base, at - Date.parse(base.asOf)), id: `KOR-TR-PROC-${n}`, trackId };
 }
 
 interface Proc {

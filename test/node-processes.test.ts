@@ -13,7 +13,7 @@ import { NatsServer } from "../src/adapters/nats/server.ts";
 import { DEFAULT_POSTGRES_URL, postgresConnection } from "../src/adapters/postgres/postgres-store.ts";
 import { initNodeKeys } from "../src/config/key-files.ts";
 import { PROJECT_ROOT } from "../src/config/project.ts";
-import type { Item, TrackReport } from "../src/model/item.ts";
+import { type Item, shiftTrackTimes, type TrackReport } from "../src/model/item.ts";
 import type { SiteEvent } from "../src/node/site.ts";
 import { example, project, t, trackExample } from "./helpers/policy.ts";
 
@@ -57,15 +57,7 @@ const received = (id: string) => proc(id).events.flatMap((e) => (e.event === "re
 /** The item with every time moved so that `asOf` is `at` (the real-time mechanism checks its window). */
 function trackAt(at: number): TrackReport {
   const base = trackExample("rok-track-report");
-  const shift = (iso: string) => new Date(t(iso) + at - t(base.asOf)).toISOString();
-  return {
-    ...base,
-    id: `KOR-TR-PROC-${suffix}`,
-    asOf: shift(base.asOf),
-    launch: { ...base.launch, time: shift(base.launch.time) },
-    trajectory: base.trajectory.map((s) => ({ ...s, time: shift(s.time) })),
-    impact: { ...base.impact, time: shift(base.impact.time) },
-  };
+  return { ...shiftTrackTimes(base, at - t(base.asOf)), id: `KOR-TR-PROC-${suffix}` };
 }
 
 beforeAll(async () => {

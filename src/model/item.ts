@@ -61,6 +61,21 @@ export const TrackReport = z.strictObject({
 });
 export type TrackReport = z.infer<typeof TrackReport>;
 
+/**
+ * The same track report with every time in it (as of, launch, trajectory, impact) moved by `deltaMs`:
+ * one launch replayed at another moment (tests, benchmarks, exercises on another date).
+ */
+export function shiftTrackTimes(item: TrackReport, deltaMs: number): TrackReport {
+  const shift = (iso: string) => new Date(Date.parse(iso) + deltaMs).toISOString();
+  return {
+    ...item,
+    asOf: shift(item.asOf),
+    launch: { ...item.launch, time: shift(item.launch.time) },
+    trajectory: item.trajectory.map((s) => ({ ...s, time: shift(s.time) })),
+    impact: { ...item.impact, time: shift(item.impact.time) },
+  };
+}
+
 /** A seismic event (a nuclear test's signature). */
 const SeismicAttachment = z.strictObject({
   kind: z.literal("seismic-event"),

@@ -507,7 +507,7 @@ export class TriwatchNode {
 
   #linkUp(peer: string, hello: string): void {
     this.#linked.add(peer);
-    this.#channelHello.set(peer, createHash("sha256").update(hello).digest("base64url"));
+    this.#channelHello.set(peer, helloHash(hello));
     this.#deps.observer?.({ kind: "link-up", peer });
   }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadProject, PROJECT_ROOT, type ProjectData } from "../../src/config/project.ts";
-import { Item, type TrackReport } from "../../src/model/item.ts";
+import { Item, shiftTrackTimes, type TrackReport } from "../../src/model/item.ts";
 import { parseIso } from "../../src/model/time.ts";
 import type { ParameterOverrides } from "../../src/policy/policy.ts";
 
@@ -36,12 +36,5 @@ export function t(iso: string): number {
 
 /** Shifts every time of a track report by whole days (to replay the same launch on another date). */
 export function shiftDays(item: TrackReport, days: number): TrackReport {
-  const shift = (iso: string) => new Date(t(iso) + days * 86_400_000).toISOString();
-  return {
-    ...item,
-    asOf: shift(item.asOf),
-    launch: { ...item.launch, time: shift(item.launch.time) },
-    trajectory: item.trajectory.map((s) => ({ ...s, time: shift(s.time) })),
-    impact: { ...item.impact, time: shift(item.impact.time) },
-  };
+  return shiftTrackTimes(item, days * 86_400_000);
 }

@@ -768,7 +768,7 @@ export class TriwatchNode {
       .then(async () => {
         // Taken when its turn comes (a rekey meanwhile gives the newer channel), waiting for a handshake
         // under way if there is none yet.
-        const channel = await this.#sendChannel(next);
+        const channel = this.#channels.get(next) ?? (await this.#sendChannel(next));
         const wire = await seal({ channel, recipient, now: this.#deps.now(), cls });
         const id = `${this.id}:${++this.#sequence}`;
         await this.#deps.endpoint.send(next, { id, class: cls, payload: encoder.encode(wire) });

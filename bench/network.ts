@@ -4,7 +4,8 @@
  * opened and stored at JSDF, every step audited), five nodes in this process with in-memory PGlite
  * stores.
  *  1. Latency, one track in flight: in-process transport (0 ms links), default 5 ms batch window, with
- *     each store's PGlite on the nodes' thread (the baseline) and on a worker thread per store; over NATS
+ *     the stores' PGlite on the nodes' thread (the baseline), on a worker thread per store, and on one
+ *     worker thread shared by the five stores (the default from here on); over NATS
  *     (a generated server with an account per nation, each node its own connection) beside raw core NATS
  *     relayed over the same four hops, interleaved in rounds. Each path is measured twice: one update
  *     every `--gap-ms` (default 20 ms: one track updated at 50 Hz, so each update finds the path idle),
@@ -14,8 +15,9 @@
  *     latency from release to receipt, CPU time per wall second. Run again with a smaller `--tracks` to
  *     find the rate the process keeps up with (the process exits without waiting for the store backlog).
  *     `--sweep 100,200,400` runs the load at each track count and reports the saturation point: the
- *     highest offered rate at which everything arrived with a p99 under a second.
- * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--no-nats] [--no-load] [--no-latency]`
+ *     highest offered rate at which everything arrived with a p99 under a second. `--load-threads own`
+ *     (or `inline`) puts the stores on a thread each (or the nodes' thread) instead of the shared one.
+ * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--no-nats] [--no-load] [--no-latency]`
  */
 
 import { readFileSync } from "node:fs";
@@ -24,7 +26,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { InProcessTransport } from "../src/adapters/inproc/index.ts";
 import { NatsServer } from "../src/adapters/nats/server.ts";
 import { NatsTransport } from "../src/adapters/nats/transport.ts";
-import { PgliteStore } from "../src/adapters/pglite/pglite-store.ts";
+import { PgliteStore, PgliteThreadHost } from "../src/adapters/pglite/pglite-store.ts";
 import { cachedPgliteTemplate } from "../src/adapters/pglite/template-cache.ts";
 import { subjectOf } from "../src/adapters/transport-links.ts";
 import { loadProject, PROJECT_ROOT } from "../src/config/project.ts";
@@ -42,6 +44,14 @@ const SAMPLES = arg("samples", 400);
 const TRACKS = arg("tracks", 1000);
 const SECONDS = arg("seconds", 10);
 const GAP_MS = arg("gap-ms", 20);
+/** The stores' threads under sustained load (`--load-threads own|shared|inline`, default shared). */
+const LOAD_THREADS = ((): StoreThreads => {
+  const i = process.argv.indexOf("--load-threads");
+  const v = i >= 0 ? process.argv[i + 1] : "shared";
+  if (v !== "own" && v !== "shared" && v !== "inline")
+    throw new Error(`--load-threads ${v}: own, shared or inline`);
+  return v;
+})();
 const ROUTE = ["ROK_KTMO_CELL", "USFK_TMO_CELL", "INDOPACOM_LINK_CTRL_HI", "USFJ_C4I", "JSDF"];
 const { topology, policy } = loadProject();
 
@@ -64,7 +74,21 @@ interface Network {
   close(): Promise<void>;
 }
 
-async function network(transport: Transport, batchWindowMs: number, thread = true): Promise<Network> {
+/** Where the stores' PGlite runs: the nodes' own thread, a worker thread per store, or one shared worker. */
+type StoreThreads = "inline" | "own" | "shared";
+const WHERE: Record<StoreThreads, string> = {
+  inline: "PGlite on the nodes' thread (baseline)",
+  own: "PGlite on a worker thread per store",
+  shared: "PGlite on one worker thread for the five stores",
+};
+
+async function network(
+  transport: Transport,
+  batchWindowMs: number,
+  threads: StoreThreads = "shared",
+): Promise<Network> {
+  const host = threads === "shared" ? new PgliteThreadHost() : undefined;
+  const thread = host ?? threads === "own";
   const template = await cachedPgliteTemplate({ migrated: true });
   const keys = new Map<string, NodeKeys>(topology.nodes.map((n) => [n.id, generateNodeKeys(n.id)]));
   const ring = keyRingFromBundles([...keys.values()].map(publicBundle));
@@ -230,7 +254,7 @@ interface LoadRun {
 const KEPT_UP_P99_MS = 1_000;
 
 async function load(tracks: number, seconds: number): Promise<LoadRun> {
-  const net = await network(new InProcessTransport({ topology }), 5, true);
+  const net = await network(new InProcessTransport({ topology }), 5, LOAD_THREADS);
   const rok = net.nodes.get("ROK_KTMO_CELL") as TriwatchNode;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -296,10 +320,9 @@ async function main(): Promise<void> {
   const noLoad = process.argv.includes("--no-load");
   const noLatency = process.argv.includes("--no-latency");
   if (!noLatency) console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
-  for (const thread of noLatency ? [] : [false, true]) {
-    const net = await network(new InProcessTransport({ topology }), 5, thread);
-    const where = thread ? "PGlite on worker threads" : "PGlite on the nodes' thread (baseline)";
-    const path = nodePath(`in-process, 0 ms links, ${where}`, net);
+  for (const threads of noLatency ? [] : (["inline", "own", "shared"] as const)) {
+    const net = await network(new InProcessTransport({ topology }), 5, threads);
+    const path = nodePath(`in-process, 0 ms links, ${WHERE[threads]}`, net);
     await measure([path], GAP_MS);
     await measure([path], 0);
     await net.close();
@@ -311,9 +334,9 @@ async function main(): Promise<void> {
       servers: server.url,
       credentials: (id) => server.credentials(id),
     });
-    const net = await network(nats, 5, true);
+    const net = await network(nats, 5, "shared");
     const raw = await rawPath(server.url, server);
-    const node = nodePath("nodes over NATS (accounts per nation), PGlite on worker threads", net);
+    const node = nodePath(`nodes over NATS (accounts per nation), ${WHERE.shared}`, net);
     for (const gap of [GAP_MS, 0]) {
       await measure([raw, node], gap);
       const d50 = pct(node.got, 50) - pct(raw.got, 50);
@@ -329,7 +352,7 @@ async function main(): Promise<void> {
   }
   if (!noLoad) {
     console.log(
-      "sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop, PGlite on worker threads",
+      `sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop, ${WHERE[LOAD_THREADS]}`,
     );
     const sweep = process.argv.indexOf("--sweep");
     const counts =

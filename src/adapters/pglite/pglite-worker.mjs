@@ -3,14 +3,15 @@
  * JavaScript so that it loads under node, tsx and vitest alike; it imports only PGlite and
  * node:worker_threads.
  *
- * Requests `{ id, op, ... }` are answered `{ id, ok: true, value }` or `{ id, ok: false, error }`:
- * - `open { dataDir?, template? }`: starts PGlite (template: the bytes of a `dumpDataDir` dump);
+ * Requests `{ id, db, op, ... }` (`db`: which of the thread's databases) are answered `{ id, ok: true, value }` or `{ id, ok: false, error }`:
+ * - `open { dataDir?, template? }`: starts database `db`'s PGlite (template: the bytes of a `dumpDataDir` dump);
  * - `query { sql, params, tx? }` → rows; `exec { script, tx? }`;
  * - `begin` opens a PGlite transaction, whose id is the begin's own id, and answers once it holds
  *   PGlite; statements naming that `tx` run inside it until `end { tx, commit }`, answered once committed
  *   or rolled back. They may be sent before the begin is answered (they wait for it: one round trip
  *   less per transaction). Statements without `tx` meanwhile wait in PGlite's own queue.
- * - `close` closes PGlite (after what is queued); the parent then terminates the thread.
+ * - `close` closes database `db` (after what is queued); the parent terminates the thread once its last
+ *   database is closed.
  * Requests are handled concurrently: PGlite serialises them, so a transaction's statements are never
  * stuck behind an outside statement waiting for that transaction to end.
  */
@@ -20,8 +21,12 @@ import { PGlite } from "@electric-sql/pglite";
 if (!parentPort) throw new Error("pglite-worker.mjs runs as a worker thread");
 const port = parentPort;
 
-/** @type {PGlite | undefined} */
-let db;
+/**
+ * The open databases, by the number their client goes by (one thread can host several clients'
+ * databases: `PgliteThreadHost`).
+ * @type {Map<number, PGlite>}
+ */
+const dbs = new Map();
 /** @typedef {import("@electric-sql/pglite").Transaction} Transaction */
 /** @typedef {{ commit: boolean, id: number }} End */
 /**
@@ -62,8 +67,12 @@ function fail(id, e) {
   port.postMessage({ id, ok: false, error: wireError(e) });
 }
 
-/** The open database. */
-function open() {
+/**
+ * Database `n`, which must be open.
+ * @param {unknown} n
+ */
+function open(n) {
+  const db = dbs.get(/** @type {number} */ (n));
   if (!db) throw new Error("PGlite is not open");
   return db;
 }
@@ -79,11 +88,13 @@ function transaction(tx) {
 }
 
 /**
- * Begins a transaction for request `id`; answers `id` when it is open, and the `end` request when done.
+ * Begins a transaction on database `n` for request `id`; answers `id` when it is open, and the `end`
+ * request when done.
  * @param {number} id
+ * @param {unknown} n
  */
-function begin(id) {
-  const db = open();
+function begin(id, n) {
+  const db = open(n);
   let started = false;
   /** @type {End | undefined} */
   let requested;
@@ -131,32 +142,37 @@ function begin(id) {
 }
 
 /**
- * @param {{ id: number, op: string, [key: string]: unknown }} m
+ * @param {{ id: number, db: number, op: string, [key: string]: unknown }} m
  */
 async function handle(m) {
   switch (m.op) {
     case "open": {
       const template = /** @type {Uint8Array | undefined} */ (m.template);
       const dataDir = /** @type {string | undefined} */ (m.dataDir);
-      db = await PGlite.create({
+      if (dbs.has(/** @type {number} */ (m.db))) throw new Error(`database ${m.db} is open already`);
+      const db = await PGlite.create({
         ...(dataDir === undefined ? {} : { dataDir }),
         ...(template === undefined ? {} : { loadDataDir: new Blob([template]) }),
       });
+      dbs.set(/** @type {number} */ (m.db), db);
       return ok(m.id, undefined);
     }
     case "query": {
       const params = /** @type {unknown[]} */ (m.params);
       const tx = /** @type {number | undefined} */ (m.tx);
-      const result = await (tx === undefined ? open() : await transaction(tx)).query(String(m.sql), params);
+      const result = await (tx === undefined ? open(m.db) : await transaction(tx)).query(
+        String(m.sql),
+        params,
+      );
       return ok(m.id, result.rows);
     }
     case "exec": {
       const tx = /** @type {number | undefined} */ (m.tx);
-      await (tx === undefined ? open() : await transaction(tx)).exec(String(m.script));
+      await (tx === undefined ? open(m.db) : await transaction(tx)).exec(String(m.script));
       return ok(m.id, undefined);
     }
     case "begin":
-      return begin(m.id);
+      return begin(m.id, m.db);
     case "end": {
       const t = transactions.get(/** @type {number} */ (m.tx));
       if (!t) throw new Error("Transaction is closed");
@@ -165,8 +181,8 @@ async function handle(m) {
       return; // answered when the transaction settles
     }
     case "close": {
-      const d = db;
-      db = undefined;
+      const d = dbs.get(/** @type {number} */ (m.db));
+      dbs.delete(/** @type {number} */ (m.db));
       if (d) await d.close();
       return ok(m.id, undefined);
     }
@@ -175,6 +191,6 @@ async function handle(m) {
   }
 }
 
-port.on("message", (/** @type {{ id: number, op: string }} */ m) => {
+port.on("message", (/** @type {{ id: number, db: number, op: string }} */ m) => {
   handle(m).catch((e) => fail(m.id, e));
 });

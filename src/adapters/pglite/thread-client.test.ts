@@ -11,7 +11,7 @@ import { sqlState, UNIQUE_VIOLATION } from "../sql/client.ts";
 import { storeContract, trackReport } from "../store.contract.ts";
 import { PgliteStore } from "./pglite-store.ts";
 import { cachedPgliteTemplate } from "./template-cache.ts";
-import { PgliteThreadClient, PgliteThreadError } from "./thread-client.ts";
+import { PgliteThreadClient, PgliteThreadError, PgliteThreadHost } from "./thread-client.ts";
 
 let template: Promise<Blob> | undefined;
 let migratedTemplate: Promise<Blob> | undefined;
@@ -32,6 +32,30 @@ storeContract("PgliteStore on a worker thread, on disk", async () => {
   return {
     open: () => new PgliteStore({ dataDir, template: blob, thread: true }),
     dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+});
+
+storeContract("PgliteStore on a worker thread shared with another store", async () => {
+  const dataDir = mkdtempSync(join(scratch, "triwatch-pglite-shared-"));
+  const blob = await migratedCluster();
+  const host = new PgliteThreadHost();
+  // A neighbour on the same thread with a log of its own: nothing of it may show in the store under test.
+  const neighbour = new PgliteStore({ template: blob, thread: host });
+  await neighbour.migrate();
+  await neighbour.appendAuditLeaves(
+    Array.from({ length: 3 }, (_, i) => ({
+      index: i,
+      bytes: new Uint8Array([i]),
+      leafHash: new Uint8Array(32),
+    })),
+  );
+  return {
+    open: () => new PgliteStore({ dataDir, template: blob, thread: host }),
+    dispose: async () => {
+      expect(await neighbour.auditSize()).toBe(3);
+      await neighbour.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 });
 
@@ -324,6 +348,64 @@ console.log("size", await store.auditSize());
     }
     expect((await rejection(c.query("SELECT 3"))).message).toMatch(/exit code 7/);
     await c.close();
+  });
+
+  it("runs several clients' databases on one shared thread, apart, until the last one closes", async () => {
+    const host = new PgliteThreadHost();
+    const a = new PgliteThreadClient({ host, template: await freshCluster() });
+    const b = new PgliteThreadClient({ host, template: await freshCluster() });
+    opened.push(a, b);
+    await a.exec("CREATE TABLE t (n int)");
+    await b.exec("CREATE TABLE t (n int)");
+    // Interleaved transactions on the two databases, one of them rolled back.
+    await Promise.all([
+      a.transaction(async (tx) => {
+        await tx.query("INSERT INTO t VALUES (1), (2)");
+      }),
+      b
+        .transaction(async (tx) => {
+          await tx.query("INSERT INTO t VALUES (10)");
+          throw new Error("roll back b");
+        })
+        .catch(() => {}),
+      b.query("INSERT INTO t VALUES (20)"),
+    ]);
+    expect(await a.query("SELECT sum(n)::int AS s FROM t")).toEqual([{ s: 3 }]);
+    expect(await b.query("SELECT sum(n)::int AS s FROM t")).toEqual([{ s: 20 }]);
+    await a.close();
+    // The other client keeps its database and its thread.
+    expect(await b.query("SELECT count(*)::int AS n FROM t")).toEqual([{ n: 1 }]);
+    await b.close();
+    // The thread ended with its last client; a new client on the host starts another.
+    const c = new PgliteThreadClient({ host });
+    opened.push(c);
+    expect(await c.query("SELECT 41 + 1 AS n")).toEqual([{ n: 42 }]);
+  });
+
+  it("fails every client on a shared thread when that thread dies", async () => {
+    const dying = new URL(
+      `data:text/javascript,${encodeURIComponent(`
+        import { parentPort } from "node:worker_threads";
+        parentPort.on("message", (m) => {
+          if (m.op === "open") parentPort.postMessage({ id: m.id, ok: true });
+          else if (m.db === 2) setTimeout(() => process.exit(9), 50);
+          else parentPort.postMessage({ id: m.id, ok: true, value: [{ db: m.db }] });
+        });`)}`,
+    );
+    const host = new PgliteThreadHost({ workerUrl: dying });
+    const a = new PgliteThreadClient({ host });
+    const b = new PgliteThreadClient({ host });
+    opened.push(a, b);
+    expect(await a.query("SELECT 1")).toEqual([{ db: 1 }]);
+    const waiting = [a.query("SELECT 2").catch((e: unknown) => e), b.query("SELECT 3")];
+    const e = await rejection(waiting[1] as Promise<unknown>);
+    expect((e as StoreError).code).toBe("UNAVAILABLE");
+    expect(e.message).toMatch(/its worker thread stopped \(exit code 9\)/);
+    for (const c of [a, b]) expect((await rejection(c.query("SELECT 4"))).message).toMatch(/exit code 9/);
+    // A client joining a host whose thread died cannot open.
+    const late = new PgliteThreadClient({ host });
+    opened.push(late);
+    expect((await rejection(late.query("SELECT 5"))).message).toMatch(/could not be opened: .*exit code 9/);
   });
 
   it("reports a worker that cannot open the database as UNAVAILABLE", async () => {

@@ -1,5 +1,6 @@
 /**
- * A `SqlClient` whose PGlite runs on its own worker thread (`pglite-worker.mjs`), so the WebAssembly
+ * A `SqlClient` whose PGlite runs on a worker thread (`pglite-worker.mjs`; its own, or one shared with
+ * other clients through a `PgliteThreadHost`), so the WebAssembly
  * database's CPU time is spent off this thread and the caller's event loop stays free while a statement
  * runs. Each call is a message with an id, answered by the worker; rows and parameters cross by
  * structured clone (numbers, strings, null, booleans, Uint8Array/Buffer (arriving as Uint8Array), Date,
@@ -21,13 +22,20 @@ import { Worker } from "node:worker_threads";
 import { StoreError } from "../../ports.ts";
 import type { Row, SqlClient, SqlQueries } from "../sql/client.ts";
 
-/** Where the worker's PGlite keeps its data (as `PgliteStoreOptions`). */
+/** Where the worker's PGlite keeps its data (as `PgliteStoreOptions`), and which thread runs it. */
 export interface PgliteThreadOptions {
   /** Data directory (created with its parents); absent: in memory. */
   dataDir?: string;
   /** A `dumpDataDir` dump to start from when the directory is new. */
   template?: Blob;
-  /** The worker entry (tests substitute one); default `pglite-worker.mjs` beside this file. */
+  /**
+   * The worker thread to run on, shared with other clients; absent: a thread of the client's own.
+   * Several stores in one process (the embedded topology's five) are better on one shared thread than
+   * on one each: a process with more busy threads than cores makes `postMessage` stall for up to a
+   * millisecond or two while a preempted receiver holds its queue.
+   */
+  host?: PgliteThreadHost;
+  /** The worker entry (tests substitute one) when the client has its own thread; default `pglite-worker.mjs`. */
   workerUrl?: URL;
 }
 
@@ -86,21 +94,128 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** A `SqlClient` over one PGlite on a worker thread, started on first use. */
+/** What a host needs of a client on it: its answers, and word that the thread is gone. */
+interface HostedClient {
+  answer(reply: Reply): void;
+  /** The thread died (`reason` as "its worker thread stopped (exit code 7)"). */
+  lost(reason: string, cause?: unknown): void;
+}
+
+/**
+ * One worker thread (`pglite-worker.mjs`) hosting the PGlite databases of one or more clients, each
+ * under its own number. Started by its first client's first call; ended when its last client closes (a
+ * later client starts a new thread). Unreferenced while no call waits, so an idle host does not keep
+ * the process alive. If the thread dies, every client on it fails from then on (in-memory databases are
+ * lost; nothing is restarted).
+ */
+export class PgliteThreadHost {
+  readonly #workerUrl: URL;
+  #worker: Worker | undefined;
+  #nextId = 1;
+  #nextDb = 1;
+  /** Which client waits for each request's answer. */
+  readonly #waiting = new Map<number, HostedClient>();
+  readonly #clients = new Set<HostedClient>();
+  /** Why the thread is gone, once it died (until the last client leaves). */
+  #lost: string | undefined;
+
+  constructor(options: { workerUrl?: URL } = {}) {
+    this.#workerUrl = options.workerUrl ?? new URL("./pglite-worker.mjs", import.meta.url);
+  }
+
+  /** Adds a client: the number its database goes by in the worker. */
+  join(client: HostedClient): number {
+    this.#clients.add(client);
+    return this.#nextDb++;
+  }
+
+  /** Removes a client; the last one to leave ends the thread. */
+  async leave(client: HostedClient): Promise<void> {
+    if (!this.#clients.delete(client) || this.#clients.size > 0) return;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#lost = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  /** Why the thread is unusable, if it died. */
+  get lost(): string | undefined {
+    return this.#lost;
+  }
+
+  /**
+   * Posts a request for database `db` on behalf of `client` (starting the thread if need be) and
+   * returns its id; throws what structured clone throws for a value it cannot copy.
+   */
+  post(client: HostedClient, db: number, request: Request, transfer: ArrayBuffer[] = []): number {
+    const worker = this.#start();
+    const id = this.#nextId++;
+    worker.postMessage({ id, db, ...request }, transfer);
+    this.#waiting.set(id, client);
+    if (this.#waiting.size === 1) worker.ref();
+    return id;
+  }
+
+  /** Forgets the requests of a client that gave up on them (its own pending calls are failed by it). */
+  forget(client: HostedClient): void {
+    for (const [id, c] of this.#waiting) if (c === client) this.#waiting.delete(id);
+    if (this.#waiting.size === 0) this.#worker?.unref();
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(this.#workerUrl, {
+      // The entry is plain JavaScript: the parent's loaders (tsx, vitest) would only slow its start.
+      execArgv: [],
+    });
+    this.#worker = worker;
+    worker.unref();
+    worker.on("message", (reply: Reply) => {
+      const client = this.#waiting.get(reply.id);
+      if (!client) return;
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) this.#worker?.unref();
+      client.answer(reply);
+    });
+    worker.on("error", (e) => this.#die(worker, `its worker thread failed: ${e.message}`, e));
+    worker.on("messageerror", (e) => this.#die(worker, "a message from its worker thread was unreadable", e));
+    worker.on("exit", (code) => this.#die(worker, `its worker thread stopped (exit code ${code})`));
+    return worker;
+  }
+
+  #die(worker: Worker, reason: string, cause?: unknown): void {
+    if (this.#worker !== worker) return; // ended on purpose, or an earlier thread
+    this.#worker = undefined;
+    this.#lost ??= reason;
+    void worker.terminate();
+    this.#waiting.clear();
+    for (const c of [...this.#clients]) c.lost(reason, cause);
+  }
+}
+
+/** A `SqlClient` over one PGlite on a worker thread (its own, or a shared `PgliteThreadHost`), started on first use. */
 export class PgliteThreadClient implements SqlClient {
   readonly description: string;
   readonly #options: PgliteThreadOptions;
+  readonly #host: PgliteThreadHost;
   readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
-  #worker: Worker | undefined;
+  readonly #self: HostedClient;
+  #db: number | undefined;
   #ready: Promise<void> | undefined;
-  /** Set once the worker is gone (closed or died): every call fails with it. */
+  /** Set once the database is gone (closed or its thread died): every call fails with it. */
   #stopped: Error | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: PgliteThreadOptions = {}) {
     this.#options = options;
+    this.#host =
+      options.host ?? new PgliteThreadHost(options.workerUrl ? { workerUrl: options.workerUrl } : {});
     this.description = `${options.dataDir ? `PGlite at ${options.dataDir}` : "PGlite in memory"} (worker thread)`;
+    this.#self = {
+      answer: (reply) => this.#answer(reply),
+      lost: (reason, cause) =>
+        this.#stop(new StoreError("UNAVAILABLE", `${this.description}: ${reason}`, { cause })),
+    };
   }
 
   #open(): Promise<void> {
@@ -115,15 +230,12 @@ export class PgliteThreadClient implements SqlClient {
     // A template is only for a new directory: loading it over existing data would replace that data.
     const fresh = dataDir === undefined || !existsSync(join(dataDir, "PG_VERSION"));
     try {
+      if (this.#host.lost) throw new Error(this.#host.lost);
       // PGlite creates the directory itself but not its parents (`./data/` on a first run).
       if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
       const bytes =
         template !== undefined && fresh ? new Uint8Array(await template.arrayBuffer()) : undefined;
-      const worker = new Worker(this.#options.workerUrl ?? new URL("./pglite-worker.mjs", import.meta.url), {
-        // The entry is plain JavaScript: the parent's loaders (tsx, vitest) would only slow its start.
-        execArgv: [],
-      });
-      this.#attach(worker);
+      this.#db = this.#host.join(this.#self);
       await this.#call(
         {
           op: "open",
@@ -144,59 +256,23 @@ export class PgliteThreadClient implements SqlClient {
       });
       this.#stop(error);
       this.#stopped = error; // this, rather than the thread's death it may explain, for later calls
+      void this.#host.leave(this.#self);
       throw error;
     }
-  }
-
-  #attach(worker: Worker): void {
-    this.#worker = worker;
-    worker.unref();
-    worker.on("message", (reply: Reply) => this.#answer(reply));
-    worker.on("error", (e) =>
-      this.#stop(
-        new StoreError("UNAVAILABLE", `${this.description}: its worker thread failed: ${e.message}`, {
-          cause: e,
-        }),
-      ),
-    );
-    worker.on("messageerror", (e) =>
-      this.#stop(
-        new StoreError(
-          "UNAVAILABLE",
-          `${this.description}: a message from its worker thread was unreadable`,
-          {
-            cause: e,
-          },
-        ),
-      ),
-    );
-    worker.on("exit", (code) =>
-      this.#stop(
-        this.#closing
-          ? new StoreError("CLOSED", `${this.description} is closed`)
-          : new StoreError(
-              "UNAVAILABLE",
-              `${this.description}: its worker thread stopped (exit code ${code})`,
-            ),
-      ),
-    );
   }
 
   #answer(reply: Reply): void {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
-    if (this.#pending.size === 0) this.#worker?.unref();
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(new PgliteThreadError(this.description, reply.error));
   }
 
-  /** Marks the worker gone and fails every waiting call with `error`; the first reason stands. */
+  /** Marks the database gone and fails every waiting call with `error`; the first reason stands. */
   #stop(error: Error): void {
     this.#stopped ??= error;
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker) void worker.terminate();
+    this.#host.forget(this.#self);
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const p of pending) p.reject(this.#stopped);
@@ -209,23 +285,22 @@ export class PgliteThreadClient implements SqlClient {
 
   /** Sends one request: its id, and its answer to come. */
   #send(request: Request, transfer: ArrayBuffer[] = []): { id: number; answer: Promise<unknown> } {
-    const id = this.#nextId++;
-    const worker = this.#worker;
-    if (this.#stopped || !worker)
+    const db = this.#db;
+    if (this.#stopped || db === undefined)
       return {
-        id,
+        id: 0,
         answer: Promise.reject(this.#stopped ?? new StoreError("CLOSED", `${this.description} is closed`)),
       };
+    let id = 0;
     const answer = new Promise((resolve, reject) => {
       try {
-        worker.postMessage({ id, ...request }, transfer);
+        id = this.#host.post(this.#self, db, request, transfer);
       } catch (e) {
         // A parameter structured clone cannot copy (a function, a symbol).
         reject(new TypeError(`${this.description}: cannot send the statement to its worker: ${String(e)}`));
         return;
       }
       this.#pending.set(id, { resolve, reject });
-      if (this.#pending.size === 1) worker.ref();
     });
     return { id, answer };
   }
@@ -287,15 +362,17 @@ export class PgliteThreadClient implements SqlClient {
     try {
       await this.#ready;
     } catch {
-      return; // never opened: its worker is already ended
+      return; // never opened: it has left its thread already
     }
-    if (this.#stopped) return; // the thread died: nothing left to close
-    const worker = this.#worker;
+    if (this.#stopped) {
+      await this.#host.leave(this.#self); // the thread died: nothing left to close
+      return;
+    }
     try {
       await this.#call({ op: "close" });
     } finally {
       this.#stop(new StoreError("CLOSED", `${this.description} is closed`));
-      if (worker) await worker.terminate();
+      await this.#host.leave(this.#self);
     }
   }
 }

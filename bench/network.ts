@@ -17,7 +17,7 @@
  *     `--sweep 100,200,400` runs the load at each track count and reports the saturation point: the
  *     highest offered rate at which everything arrived with a p99 under a second. `--load-threads own`
  *     (or `inline`) puts the stores on a thread each (or the nodes' thread) instead of the shared one.
- * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--no-nats] [--no-load] [--no-latency]`
+ * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--audit-delay-ms 0] [--no-nats] [--no-load] [--no-latency]`
  */
 
 import { readFileSync } from "node:fs";
@@ -44,6 +44,8 @@ const SAMPLES = arg("samples", 400);
 const TRACKS = arg("tracks", 1000);
 const SECONDS = arg("seconds", 10);
 const GAP_MS = arg("gap-ms", 20);
+/** Each node's audit build delay (`NodeDeps.auditDelayMs`). */
+const AUDIT_DELAY_MS = arg("audit-delay-ms", 0);
 /** The stores' threads under sustained load (`--load-threads own|shared|inline`, default shared). */
 const LOAD_THREADS = ((): StoreThreads => {
   const i = process.argv.indexOf("--load-threads");
@@ -116,6 +118,7 @@ async function network(
       keys: keys.get(spec.id) as NodeKeys,
       ring: ring.ring,
       batchWindowMs,
+      auditDelayMs: AUDIT_DELAY_MS,
       ...(observer ? { observer } : {}),
     });
     await node.start();

@@ -42,17 +42,19 @@ function hashItem(item: Item): string {
  * One node's audit log and refusals.
  *
  * Records are taken at once, in order, and encoded, hashed and appended to the Merkle log when the
- * current task ends (or earlier, whenever anything reads the log, waits for it, or counts what is
- * pending): the decision's relay goes out first, and the hashing (about a sixth of a hop's CPU) is done
- * while the envelope is on the wire. Nothing can observe the difference: `log`, `settled()` and
- * `pendingWrites` bring every record taken so far in first. The store writes follow in batches.
+ * current task ends, or `buildDelayMs` later (or earlier, whenever anything reads the log, waits for it,
+ * or counts what is pending): the decision's relay goes out first, and the hashing (about a sixth of a
+ * hop's CPU) is done while the envelope is on the wire; with a delay, after the envelope has gone on
+ * through the other nodes of this process, in larger batches under load. Nothing can observe the
+ * difference: `log`, `settled()` and `pendingWrites` bring every record taken so far in first (a report
+ * is acknowledged only after `settled()`). The store writes follow in batches.
  */
 export class NodeAudit {
   readonly #log = new MerkleLog();
   readonly rejections: { id: string; from: string; why: Rejection; detail: string }[] = [];
   /** Records taken and not yet in the log (in order). */
   #records: (() => AuditRecord)[] = [];
-  #building: ReturnType<typeof setImmediate> | undefined;
+  #building: ReturnType<typeof setImmediate> | ReturnType<typeof setTimeout> | undefined;
   /** A record that could not be encoded (not JSON data): reported by `settled()`. */
   #failure: Error | undefined;
   /** Leaves appended to the log and not yet handed to the store. */
@@ -70,6 +72,8 @@ export class NodeAudit {
     readonly now: () => number,
     /** Told of every refusal as it is noted. */
     readonly onRejection?: (r: { id: string; from: string; why: Rejection; detail: string }) => void,
+    /** How long after a record the log is built (see the class); 0: when the current task ends. */
+    readonly buildDelayMs = 0,
   ) {}
 
   /** The Merkle log, with every record taken so far in it. */
@@ -153,15 +157,22 @@ export class NodeAudit {
    */
   append(record: AuditRecord | (() => AuditRecord)): void {
     this.#records.push(typeof record === "function" ? record : () => record);
-    this.#building ??= setImmediate(() => {
+    if (this.#building !== undefined) return;
+    const build = () => {
       this.#building = undefined;
       this.#build();
-    });
+    };
+    this.#building = this.buildDelayMs > 0 ? setTimeout(build, this.buildDelayMs) : setImmediate(build);
   }
 
   /** Encodes and appends every record taken so far, and queues their store writes. */
   #build(): void {
-    if (this.#building !== undefined) clearImmediate(this.#building);
+    // (clearImmediate must never be given a Timeout: it would corrupt the immediate queue's counts.)
+    const building = this.#building;
+    if (building !== undefined) {
+      if (this.buildDelayMs > 0) clearTimeout(building as ReturnType<typeof setTimeout>);
+      else clearImmediate(building as ReturnType<typeof setImmediate>);
+    }
     this.#building = undefined;
     if (this.#records.length === 0) return;
     const records = this.#records;

@@ -91,6 +91,12 @@ export interface NodeDeps {
   stalenessMs?: number;
   /** How long the originator gathers tracks before signing them as one batch (default 5 ms). */
   batchWindowMs?: number;
+  /**
+   * How long after a decision its audit record is hashed into the log and written (default 0: when the
+   * current task ends). Nodes sharing one thread (the embedded topology) keep each other's background
+   * work off a track's path with a few milliseconds; reads of the log and `settled()` never see a lag.
+   */
+  auditDelayMs?: number;
   /** Every how often the node signs its tree head and sends it to its link partners (default: never; call `publishTreeHead`). */
   treeHeadIntervalMs?: number;
   /** Told of every receipt, refusal and link established. */
@@ -186,8 +192,14 @@ export class TriwatchNode {
     this.id = deps.spec.id;
     this.party = deps.spec.party;
     this.#partyOf = new Map(deps.topology.nodes.map((n) => [n.id, n.party]));
-    this.#audit = new NodeAudit(this.id, this.party, this.#partyOf, deps.store, deps.now, (r) =>
-      deps.observer?.({ kind: "rejected", ...r }),
+    this.#audit = new NodeAudit(
+      this.id,
+      this.party,
+      this.#partyOf,
+      deps.store,
+      deps.now,
+      (r) => deps.observer?.({ kind: "rejected", ...r }),
+      deps.auditDelayMs ?? 0,
     );
     this.#receiver = nodeReceiver({
       keys: deps.keys,

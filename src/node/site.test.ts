@@ -27,6 +27,11 @@ describe("site files", () => {
     const neither = { ...base, nats: { servers: ["nats://x:1"] } };
     expect(SiteConfig.safeParse(both).success).toBe(false);
     expect(SiteConfig.safeParse(neither).success).toBe(false);
+    // An audit delay of 0 (the default's value) is allowed; a negative or fractional one is not.
+    expect(SiteConfig.safeParse({ ...base, auditDelayMs: 0 }).success).toBe(true);
+    expect(SiteConfig.safeParse({ ...base, auditDelayMs: 5 }).success).toBe(true);
+    expect(SiteConfig.safeParse({ ...base, auditDelayMs: -1 }).success).toBe(false);
+    expect(SiteConfig.safeParse({ ...base, auditDelayMs: 1.5 }).success).toBe(false);
   });
 
   it("names the file and field of a bad site file", () => {

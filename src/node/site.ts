@@ -63,6 +63,8 @@ export const SiteConfig = z.strictObject({
   stalenessMs: Millis.optional(),
   /** Originator batch window for tracks (default 5 ms). */
   batchWindowMs: Millis.optional(),
+  /** How long after a decision its audit leaf is built (`NodeDeps.auditDelayMs`; default 0). */
+  auditDelayMs: z.number().int().nonnegative().optional(),
   /** Every how often the signed tree head goes to the link partners (default 10 s). */
   treeHeadIntervalMs: Millis.optional(),
   /** Every how often an unanswered link hello is sent again (default 1 s). */
@@ -177,6 +179,7 @@ export async function runSite(config: SiteConfig & { dir: string }, io: SiteIo):
       treeHeadIntervalMs: config.treeHeadIntervalMs ?? 10_000,
       ...(config.stalenessMs ? { stalenessMs: config.stalenessMs } : {}),
       ...(config.batchWindowMs ? { batchWindowMs: config.batchWindowMs } : {}),
+      ...(config.auditDelayMs !== undefined ? { auditDelayMs: config.auditDelayMs } : {}),
     });
     await node.start();
     node.connectLinks(config.linkRetryMs ?? 1_000);

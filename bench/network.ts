@@ -5,7 +5,9 @@
  * stores.
  *  1. Latency, one track in flight: in-process transport (0 ms links), default 5 ms batch window, with
  *     the stores' PGlite on the nodes' thread (the baseline), on a worker thread per store, and on one
- *     worker thread shared by the five stores (the default from here on); over NATS
+ *     worker thread shared by the five stores (the default from here on), each node's audit built
+ *     `--audit-delay-ms` after its decisions (default 5, the node's default; the shared configuration
+ *     is measured with 0 as well); over NATS
  *     (a generated server with an account per nation, each node its own connection) beside raw core NATS
  *     relayed over the same four hops, interleaved in rounds. Each path is measured twice: one update
  *     every `--gap-ms` (default 20 ms: one track updated at 50 Hz, so each update finds the path idle),
@@ -17,7 +19,7 @@
  *     `--sweep 100,200,400` runs the load at each track count and reports the saturation point: the
  *     highest offered rate at which everything arrived with a p99 under a second. `--load-threads own`
  *     (or `inline`) puts the stores on a thread each (or the nodes' thread) instead of the shared one.
- * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--audit-delay-ms 0] [--no-nats] [--no-load] [--no-latency]`
+ * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--audit-delay-ms 5] [--no-nats] [--no-load] [--no-latency]`
  */
 
 import { readFileSync } from "node:fs";
@@ -45,7 +47,7 @@ const TRACKS = arg("tracks", 1000);
 const SECONDS = arg("seconds", 10);
 const GAP_MS = arg("gap-ms", 20);
 /** Each node's audit build delay (`NodeDeps.auditDelayMs`). */
-const AUDIT_DELAY_MS = arg("audit-delay-ms", 0);
+const AUDIT_DELAY_MS = arg("audit-delay-ms", 5);
 /** The stores' threads under sustained load (`--load-threads own|shared|inline`, default shared). */
 const LOAD_THREADS = ((): StoreThreads => {
   const i = process.argv.indexOf("--load-threads");
@@ -88,6 +90,7 @@ async function network(
   transport: Transport,
   batchWindowMs: number,
   threads: StoreThreads = "shared",
+  auditDelayMs = AUDIT_DELAY_MS,
 ): Promise<Network> {
   const host = threads === "shared" ? new PgliteThreadHost() : undefined;
   const thread = host ?? threads === "own";
@@ -118,7 +121,7 @@ async function network(
       keys: keys.get(spec.id) as NodeKeys,
       ring: ring.ring,
       batchWindowMs,
-      auditDelayMs: AUDIT_DELAY_MS,
+      auditDelayMs,
       ...(observer ? { observer } : {}),
     });
     await node.start();
@@ -323,9 +326,17 @@ async function main(): Promise<void> {
   const noLoad = process.argv.includes("--no-load");
   const noLatency = process.argv.includes("--no-latency");
   if (!noLatency) console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
-  for (const threads of noLatency ? [] : (["inline", "own", "shared"] as const)) {
-    const net = await network(new InProcessTransport({ topology }), 5, threads);
-    const path = nodePath(`in-process, 0 ms links, ${WHERE[threads]}`, net);
+  // The store threads with the audit delay, and the shared thread with audit built as each task ends
+  // (delay 0, the behaviour before the delay existed).
+  const configs: [StoreThreads, number][] = [
+    ["inline", AUDIT_DELAY_MS],
+    ["own", AUDIT_DELAY_MS],
+    ["shared", 0],
+    ["shared", AUDIT_DELAY_MS],
+  ];
+  for (const [threads, delay] of noLatency ? [] : configs) {
+    const net = await network(new InProcessTransport({ topology }), 5, threads, delay);
+    const path = nodePath(`in-process, 0 ms links, ${WHERE[threads]}, audit delay ${delay} ms`, net);
     await measure([path], GAP_MS);
     await measure([path], 0);
     await net.close();
@@ -339,7 +350,10 @@ async function main(): Promise<void> {
     });
     const net = await network(nats, 5, "shared");
     const raw = await rawPath(server.url, server);
-    const node = nodePath(`nodes over NATS (accounts per nation), ${WHERE.shared}`, net);
+    const node = nodePath(
+      `nodes over NATS (accounts per nation), ${WHERE.shared}, audit delay ${AUDIT_DELAY_MS} ms`,
+      net,
+    );
     for (const gap of [GAP_MS, 0]) {
       await measure([raw, node], gap);
       const d50 = pct(node.got, 50) - pct(raw.got, 50);
@@ -355,7 +369,7 @@ async function main(): Promise<void> {
   }
   if (!noLoad) {
     console.log(
-      `sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop, ${WHERE[LOAD_THREADS]}`,
+      `sustained load, in-process (0 ms links), 5 ms batch window, five nodes on one event loop, ${WHERE[LOAD_THREADS]}, audit delay ${AUDIT_DELAY_MS} ms`,
     );
     const sweep = process.argv.indexOf("--sweep");
     const counts =

@@ -7,7 +7,7 @@
  * receipt (both read on this process's clock), and each process's CPU time (from /proc) per wall second.
  * `--sweep` runs several track counts on the same five processes and reports the saturation point: the
  * highest offered rate at which everything arrived with a p99 under a second.
- * `npx tsx bench/processes.ts [--sweep 50,100,200] [--seconds 10] [--pglite] [--audit-delay-ms 0]`
+ * `npx tsx bench/processes.ts [--sweep 50,100,200] [--seconds 10] [--pglite] [--audit-delay-ms 5]`
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -29,8 +29,8 @@ const arg = (name: string, fallback: string): string => {
 const COUNTS = arg("sweep", "50,100,200").split(",").map(Number);
 const SECONDS = Number(arg("seconds", "10"));
 const PGLITE = process.argv.includes("--pglite");
-/** Each node's `auditDelayMs` (site file), default 0. */
-const AUDIT_DELAY_MS = Number(arg("audit-delay-ms", "0"));
+/** Each node's `auditDelayMs` (site file; absent: the node's default, 5 ms). */
+const AUDIT_DELAY_MS = Number(arg("audit-delay-ms", "-1"));
 const URL = process.env.TRIWATCH_TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL;
 const ROK = "ROK_KTMO_CELL";
 const JSDF = "JSDF";
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         store: PGLITE ? { pglite: join("data", id) } : { postgres: URL, schema: schemaOf(id) },
         nats: { servers: [server.url], user: id, password: server.credentials(id).pass },
         linkRetryMs: 500,
-        ...(AUDIT_DELAY_MS > 0 ? { auditDelayMs: AUDIT_DELAY_MS } : {}),
+        ...(AUDIT_DELAY_MS >= 0 ? { auditDelayMs: AUDIT_DELAY_MS } : {}),
       };
       const file = join(dir, `${id}.yaml`);
       writeFileSync(file, JSON.stringify(site, null, 2));

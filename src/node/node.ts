@@ -92,9 +92,11 @@ export interface NodeDeps {
   /** How long the originator gathers tracks before signing them as one batch (default 5 ms). */
   batchWindowMs?: number;
   /**
-   * How long after a decision its audit record is hashed into the log and written (default 0: when the
-   * current task ends). Nodes sharing one thread (the embedded topology) keep each other's background
-   * work off a track's path with a few milliseconds; reads of the log and `settled()` never see a lag.
+   * How long after a decision its audit record is hashed into the log and written (default 5 ms; 0: when
+   * the current task ends). Long enough for a track to cross the nodes of one process before their
+   * audit work runs (the embedded topology shares one thread), and under load the records of a few
+   * milliseconds go in together; reads of the log, `settled()` and a report's acknowledgement never see
+   * the lag.
    */
   auditDelayMs?: number;
   /** Every how often the node signs its tree head and sends it to its link partners (default: never; call `publishTreeHead`). */
@@ -199,7 +201,7 @@ export class TriwatchNode {
       deps.store,
       deps.now,
       (r) => deps.observer?.({ kind: "rejected", ...r }),
-      deps.auditDelayMs ?? 0,
+      deps.auditDelayMs ?? 5,
     );
     this.#receiver = nodeReceiver({
       keys: deps.keys,

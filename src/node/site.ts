@@ -63,7 +63,7 @@ export const SiteConfig = z.strictObject({
   stalenessMs: Millis.optional(),
   /** Originator batch window for tracks (default 5 ms). */
   batchWindowMs: Millis.optional(),
-  /** How long after a decision its audit leaf is built (`NodeDeps.auditDelayMs`; default 0). */
+  /** How long after a decision its audit leaf is built (`NodeDeps.auditDelayMs`; default 5 ms). */
   auditDelayMs: z.number().int().nonnegative().optional(),
   /** Every how often the signed tree head goes to the link partners (default 10 s). */
   treeHeadIntervalMs: Millis.optional(),

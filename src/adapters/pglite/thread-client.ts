@@ -145,9 +145,12 @@ export class PgliteThreadHost {
 
   /**
    * Posts a request for database `db` on behalf of `client` (starting the thread if need be) and
-   * returns its id; throws what structured clone throws for a value it cannot copy.
+   * returns its id; throws what structured clone throws for a value it cannot copy, and if the thread
+   * died.
    */
   post(client: HostedClient, db: number, request: Request, transfer: ArrayBuffer[] = []): number {
+    // A dead thread is not replaced while clients that had databases on it remain.
+    if (this.#lost) throw new Error(this.#lost);
     const worker = this.#start();
     const id = this.#nextId++;
     worker.postMessage({ id, db, ...request }, transfer);

@@ -26,6 +26,8 @@ const endpoints = new Map<string, TransportEndpoint>();
 const storeOf = new Map<string, PgliteStore>();
 /** The last payload each node sent to each neighbour, keyed `from>to`. */
 const sent = new Map<string, Uint8Array>();
+/** Each report a node acknowledged: its delivery id and the node's stored audit size at that moment. */
+const reportAcks: { node: string; id: string; stored: Promise<number> }[] = [];
 
 beforeAll(async () => {
   const { topology, policy } = project();
@@ -51,7 +53,21 @@ beforeAll(async () => {
         sent.set(`${spec.id}>${to}`, m.payload);
         return endpoint.send(to, m);
       },
-      subscribe: (h) => endpoint.subscribe(h),
+      subscribe: (h) =>
+        endpoint.subscribe((d) =>
+          h(
+            Object.create(d, {
+              ack: {
+                value: () => {
+                  // Asked at the ack, so it counts every store write the node had begun by then.
+                  if (d.class === "report")
+                    reportAcks.push({ node: spec.id, id: d.id, stored: store.auditSize() });
+                  d.ack();
+                },
+              },
+            }),
+          ),
+        ),
       close: () => endpoint.close(),
     };
     const n = new TriwatchNode({
@@ -163,6 +179,30 @@ describe("national nodes in one process", () => {
     await node("ROK_KTMO_CELL").release(approved, "JSDF", "deferred");
     await vi.waitFor(() => expect(added(before).JSDF).toBe(1));
     expect(since(mark, "JSDF")).toEqual([]);
+  });
+
+  it("acknowledges a report it relays or takes only once its audit records are in its store", async () => {
+    const report: Item = {
+      ...example("intel-nuclear-test"),
+      id: "KOR-IR-TISA-ACK",
+      label: {
+        ...example("intel-nuclear-test").label,
+        approvals: [{ to: "JPN", at: "2016-01-09T00:00:00Z", ref: "MND-0002" }],
+      },
+    };
+    clock.now = t("2016-01-10T00:00:00Z");
+    const from = reportAcks.length;
+    const before = sizes();
+    await node("ROK_KTMO_CELL").release(report, "JSDF", "deferred");
+    await vi.waitFor(() => expect(added(before).JSDF).toBe(1));
+    const acks = reportAcks.slice(from);
+    // The hub's three nodes relayed it and JSDF took it, each acknowledging once.
+    expect(acks.map((a) => a.node)).toEqual(["USFK_TMO_CELL", "INDOPACOM_LINK_CTRL_HI", "USFJ_C4I", "JSDF"]);
+    for (const a of acks) {
+      // Every record the node had taken by then (its relay or receipt among them) was in the store.
+      const logged = before[a.node] ?? 0;
+      expect(await a.stored, a.node).toBeGreaterThanOrEqual(logged + 1);
+    }
   });
 
   it("never shows an older or stale track update as current", async () => {

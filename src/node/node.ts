@@ -836,7 +836,7 @@ export class TriwatchNode {
         }
       }
       this.#audit.reject(d, frame.reason, frame.detail);
-      d.ack();
+      await this.#ack(d);
       return;
     }
     const onward = new Map<string, Onward[]>();
@@ -858,6 +858,17 @@ export class TriwatchNode {
           this.#audit.note(d, "POLICY", `relay to ${next} failed: ${String(e)}`),
         );
     }
+    await this.#ack(d);
+  }
+
+  /**
+   * Acknowledges a delivery; a report only once every audit record taken so far (its relay, receipt or
+   * rejection among them) is in the store, so that a report the transport will not bring again is never
+   * missing from the log after a crash. If the store fails, the report stays unacknowledged and comes
+   * again.
+   */
+  async #ack(d: Delivery): Promise<void> {
+    if (d.class === "report") await this.#audit.settled();
     d.ack();
   }
 

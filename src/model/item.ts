@@ -66,13 +66,17 @@ export type TrackReport = z.infer<typeof TrackReport>;
  * one launch replayed at another moment (tests, benchmarks, exercises on another date).
  */
 export function shiftTrackTimes(item: TrackReport, deltaMs: number): TrackReport {
-  const shift = (iso: string) => new Date(Date.parse(iso) + deltaMs).toISOString();
+  return mapTrackTimes(item, (iso) => new Date(Date.parse(iso) + deltaMs).toISOString());
+}
+
+/** The same track report with every time in it (as of, launch, trajectory, impact) mapped by `at`. */
+export function mapTrackTimes(item: TrackReport, at: (iso: string) => string): TrackReport {
   return {
     ...item,
-    asOf: shift(item.asOf),
-    launch: { ...item.launch, time: shift(item.launch.time) },
-    trajectory: item.trajectory.map((s) => ({ ...s, time: shift(s.time) })),
-    impact: { ...item.impact, time: shift(item.impact.time) },
+    asOf: at(item.asOf),
+    launch: { ...item.launch, time: at(item.launch.time) },
+    trajectory: item.trajectory.map((s) => ({ ...s, time: at(s.time) })),
+    impact: { ...item.impact, time: at(item.impact.time) },
   };
 }
 

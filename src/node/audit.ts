@@ -54,7 +54,8 @@ export class NodeAudit {
   readonly rejections: { id: string; from: string; why: Rejection; detail: string }[] = [];
   /** Records taken and not yet in the log (in order). */
   #records: (() => AuditRecord)[] = [];
-  #building: ReturnType<typeof setImmediate> | ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the build scheduled by `append`, if one is. */
+  #building: (() => void) | undefined;
   /** A record that could not be encoded (not JSON data): reported by `settled()`. */
   #failure: Error | undefined;
   /** Leaves appended to the log and not yet handed to the store. */
@@ -162,17 +163,18 @@ export class NodeAudit {
       this.#building = undefined;
       this.#build();
     };
-    this.#building = this.buildDelayMs > 0 ? setTimeout(build, this.buildDelayMs) : setImmediate(build);
+    if (this.buildDelayMs > 0) {
+      const timer = setTimeout(build, this.buildDelayMs);
+      this.#building = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(build);
+      this.#building = () => clearImmediate(immediate);
+    }
   }
 
   /** Encodes and appends every record taken so far, and queues their store writes. */
   #build(): void {
-    // (clearImmediate must never be given a Timeout: it would corrupt the immediate queue's counts.)
-    const building = this.#building;
-    if (building !== undefined) {
-      if (this.buildDelayMs > 0) clearTimeout(building as ReturnType<typeof setTimeout>);
-      else clearImmediate(building as ReturnType<typeof setImmediate>);
-    }
+    this.#building?.();
     this.#building = undefined;
     if (this.#records.length === 0) return;
     const records = this.#records;

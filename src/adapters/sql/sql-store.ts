@@ -416,55 +416,31 @@ export class SqlStore implements Store {
         );
     });
     const db = this.#db();
-    if (parsed.length <= CHUNK) {
-      // One statement (atomic on its own): the leaves go in only if the log ends just before them. One
-      // round trip instead of four (begin, size, insert, commit), which matters most with PGlite on a
-      // worker thread, where every statement is a message each way.
-      let inserted: Row[];
-      try {
-        inserted = await db.query(
+    const rows = (chunk: AuditLeaf[]) => chunk.flatMap((l) => [l.index, hex(l.bytes), hex(l.leafHash)]);
+    try {
+      if (parsed.length <= CHUNK) {
+        // One statement (atomic on its own): the leaves go in only if the log ends just before them. One
+        // round trip instead of four (begin, size, insert, commit), which matters most with PGlite on a
+        // worker thread, where every statement is a message each way.
+        const inserted = await db.query(
           `INSERT INTO audit_leaves (idx, bytes, leaf_hash)
            SELECT v.idx, v.bytes, v.leaf_hash
            FROM (VALUES ${valuesList(parsed.length, ["::int8", HEX, HEX])}) AS v (idx, bytes, leaf_hash)
            WHERE (SELECT coalesce(max(idx) + 1, 0) FROM audit_leaves) = $${parsed.length * 3 + 1}::int8
            RETURNING idx`,
-          [...parsed.flatMap((l) => [l.index, hex(l.bytes), hex(l.leafHash)]), first.index],
+          [...rows(parsed), first.index],
         );
-      } catch (e) {
-        if (sqlState(e) === UNIQUE_VIOLATION)
-          throw new StoreError("AUDIT_INDEX_TAKEN", `audit leaf ${first.index} was appended concurrently`, {
-            cause: e,
-          });
-        throw e;
+        if (inserted.length === parsed.length) return;
+        throw auditIndexProblem(first.index, await auditSizeOf(db)); // nothing went in: say why
       }
-      if (inserted.length === parsed.length) return;
-      // Nothing went in: say why, as the transaction below does.
-      const size = await auditSizeOf(db);
-      throw first.index < size
-        ? new StoreError("AUDIT_INDEX_TAKEN", `audit leaf ${first.index} exists: the log has ${size} leaves`)
-        : new StoreError(
-            "AUDIT_INDEX_GAP",
-            `audit leaf ${first.index} would leave a gap: the log has ${size} leaves, the next is ${size}`,
-          );
-    }
-    try {
       await db.transaction(async (tx) => {
         const size = await auditSizeOf(tx);
-        if (first.index < size)
-          throw new StoreError(
-            "AUDIT_INDEX_TAKEN",
-            `audit leaf ${first.index} exists: the log has ${size} leaves`,
-          );
-        if (first.index > size)
-          throw new StoreError(
-            "AUDIT_INDEX_GAP",
-            `audit leaf ${first.index} would leave a gap: the log has ${size} leaves, the next is ${size}`,
-          );
+        if (first.index !== size) throw auditIndexProblem(first.index, size);
         for (let start = 0; start < parsed.length; start += CHUNK) {
           const chunk = parsed.slice(start, start + CHUNK);
           await tx.query(
             `INSERT INTO audit_leaves (idx, bytes, leaf_hash) VALUES ${valuesList(chunk.length, ["", HEX, HEX])}`,
-            chunk.flatMap((l) => [l.index, hex(l.bytes), hex(l.leafHash)]),
+            rows(chunk),
           );
         }
       });
@@ -580,6 +556,16 @@ const PositiveInt = z.number().int().positive();
 
 function receiptKey(from: string, envelopeId: string, what: string): [string, string] {
   return parseRecord(ReceiptKey, [from, envelopeId], what);
+}
+
+/** Why leaves starting at `index` cannot follow a log of `size` leaves (index ≠ size). */
+function auditIndexProblem(index: number, size: number): StoreError {
+  return index < size
+    ? new StoreError("AUDIT_INDEX_TAKEN", `audit leaf ${index} exists: the log has ${size} leaves`)
+    : new StoreError(
+        "AUDIT_INDEX_GAP",
+        `audit leaf ${index} would leave a gap: the log has ${size} leaves, the next is ${size}`,
+      );
 }
 
 async function auditSizeOf(db: Pick<SqlClient, "query">): Promise<number> {

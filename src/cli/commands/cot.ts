@@ -12,7 +12,7 @@ import { type CotEvent, createCotServer, trackReportToCot } from "../../codecs/c
 import { loadFile } from "../../config/files.ts";
 import { loadRegionIndex } from "../../config/geodata.ts";
 import { DEFAULT_PATHS, PROJECT_ROOT } from "../../config/project.ts";
-import type { TrackReport } from "../../model/item.ts";
+import { mapTrackTimes } from "../../model/item.ts";
 import { isoToMs, isoUtc } from "../../model/time.ts";
 import { Topology } from "../../model/topology.ts";
 import { loadScenarioFile } from "../../sim/scenario-file.ts";
@@ -24,17 +24,6 @@ import { shownPath } from "./track.ts";
 /** The scenario streamed when none is named: the 2022-10-04 overflight of Aomori. */
 export const DEFAULT_COT_SCENARIO = "2022-10-04";
 const NATIONS = ["USA", "KOR", "JPN"] as const;
-
-/** A report with every time mapped by `at` (scenario Unix s → replay ISO time). */
-export function retimeReport(r: TrackReport, at: (iso: string) => string): TrackReport {
-  return {
-    ...r,
-    asOf: at(r.asOf),
-    launch: { ...r.launch, time: at(r.launch.time) },
-    trajectory: r.trajectory.map((p) => ({ ...p, time: at(p.time) })),
-    impact: { ...r.impact, time: at(r.impact.time) },
-  };
-}
 
 /** Parses a positive number option. */
 function positive(option: string, value: string): number {
@@ -100,7 +89,7 @@ export function registerCot(program: Command, io: CliIo): void {
         const at = (iso: string): string => isoUtc(Math.round(replayMs(isoToMs(iso) / 1000)));
         const latest = new Map<string, CotEvent>();
         const eventsOf = (r: (typeof reports)[number]): CotEvent[] =>
-          trackReportToCot(retimeReport(r.report, at), {
+          trackReportToCot(mapTrackTimes(r.report, at), {
             now: isoUtc(Math.round(replayMs(r.t))),
             uidPrefix: "triwatch",
             trackStaleS: Math.max(30, 30 / speed),

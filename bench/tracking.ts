@@ -79,7 +79,7 @@ function scanTime(
   objects: number,
   warmScans: number,
   timedScans: number,
-  thrustPsd?: number,
+  thrustPsd?: number | "white",
 ): { msPerScan: number; cpuMsPerScan: number; confirmed: number } {
   const rng = seededRandom(objects);
   const model = new BallisticMotionModel();
@@ -101,7 +101,11 @@ function scanTime(
   });
   const tracker = new MultiTargetTracker([radar], {
     deleter: { minHeightM: -1e9 },
-    ...(thrustPsd === undefined ? {} : { manoeuvre: { accelerationPsd: thrustPsd } }),
+    ...(thrustPsd === undefined
+      ? {}
+      : thrustPsd === "white"
+        ? { manoeuvre: { estimateAcceleration: false } }
+        : { manoeuvre: { accelerationPsd: thrustPsd } }),
   });
   const dt = 2;
   let wall = 0;
@@ -161,15 +165,16 @@ console.log(
   "Tracker scan (EKF, one radar, Pd = 1, no clutter, 2 s scans; 8 warm-up scans, then 60 timed, 20 for 1,000):",
 );
 for (const n of [1, 100, 1000]) {
-  const [imm, coast] = [undefined, 0].map((psd) => scanTime(n, 8, n >= 1000 ? 20 : 60, psd)) as [
-    ReturnType<typeof scanTime>,
-    ReturnType<typeof scanTime>,
-  ];
+  const [imm, coast, white] = [undefined, 0, "white" as const].map((psd) =>
+    scanTime(n, 8, n >= 1000 ? 20 : 60, psd),
+  ) as [ReturnType<typeof scanTime>, ReturnType<typeof scanTime>, ReturnType<typeof scanTime>];
   console.log(
     `  ${String(n).padStart(5)} objects: ${imm.msPerScan.toFixed(3)} ms/scan (${imm.cpuMsPerScan.toFixed(3)} CPU), ${(
       (1000 * imm.cpuMsPerScan) / n
     ).toFixed(1)} CPU-µs/object, ${imm.confirmed} confirmed; coast model alone ${coast.cpuMsPerScan.toFixed(
       3,
-    )} CPU-ms (IMM ×${(imm.cpuMsPerScan / coast.cpuMsPerScan).toFixed(2)})`,
+    )} CPU-ms (IMM ×${(imm.cpuMsPerScan / coast.cpuMsPerScan).toFixed(2)}); white-noise thrust mode ${white.cpuMsPerScan.toFixed(
+      3,
+    )} CPU-ms`,
   );
 }

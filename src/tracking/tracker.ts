@@ -21,6 +21,8 @@ import { GateOptions } from "./hypothesiser.ts";
 import { InitiatorOptions } from "./initiator.ts";
 import { cholesky, mahalanobisFromCholesky } from "./linalg.ts";
 import {
+  ACCELERATION_STATES,
+  addAccelerationPrediction,
   COAST,
   combineInto,
   type ImmState,
@@ -382,18 +384,57 @@ export class MultiTargetTracker {
     track.visible = inFieldOfRegard(sensor, range, z[ai] as number, z[ai + 1] as number);
   }
 
-  /** Mixes the IMM's modes and predicts each to t (coast with the model's PSD, thrust with its own). */
+  /**
+   * Mixes the IMM's modes and predicts each to t: coast with the model's PSD; thrust with its own PSD,
+   * or, when it estimates its acceleration, its track states with the residual PSD and then the
+   * acceleration's effect (manoeuvre.ts).
+   */
   private predictModes(imm: ImmState, t: number): boolean {
-    mixModes(imm, t - imm.t, this.options.manoeuvre);
+    const o = this.options.manoeuvre;
+    const dt = t - imm.t;
+    mixModes(imm, dt, o);
     const { predictor } = this.parts;
-    const psd = [undefined, this.options.manoeuvre.accelerationPsd];
-    for (const j of [COAST, THRUST]) {
-      const mixed = imm.mixed[j] as (typeof imm.mixed)[number];
-      const pred = imm.pred[j] as (typeof imm.pred)[number];
-      const prior = { t: imm.t, dim: imm.dim, x: mixed.x, P: mixed.P };
-      if (!predictor.predictInto(prior, t, pred.x, pred.P, psd[j])) return false;
-    }
+    const n = imm.dim;
+    const coast = imm.mixed[COAST];
+    if (
+      !predictor.predictInto(
+        { t: imm.t, dim: n, x: coast.x, P: coast.P },
+        t,
+        imm.pred[COAST].x,
+        imm.pred[COAST].P,
+      )
+    )
+      return false;
+    const mixed = imm.mixed[THRUST];
+    const pred = imm.pred[THRUST];
+    if (imm.extra === 0)
+      return predictor.predictInto(
+        { t: imm.t, dim: n, x: mixed.x, P: mixed.P },
+        t,
+        pred.x,
+        pred.P,
+        o.accelerationPsd,
+      );
+    const base = this.thrustBase(n);
+    const m = mixed.dim;
+    base.x.set(mixed.x.subarray(0, n));
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) base.P[i * n + j] = mixed.P[i * m + j] as number;
+    if (!predictor.predictInto({ t: imm.t, dim: n, x: base.x, P: base.P }, t, pred.x, pred.P, o.residualPsd))
+      return false;
+    addAccelerationPrediction(mixed, n, dt, o.jerkPsd, pred);
     return true;
+  }
+
+  private readonly thrustBases = new Map<number, { x: Float64Array; P: Float64Array }>();
+
+  /** Scratch for the thrust mode's track-state marginal (dim n). */
+  private thrustBase(n: number): { x: Float64Array; P: Float64Array } {
+    let b = this.thrustBases.get(n);
+    if (!b) {
+      b = { x: new Float64Array(n), P: new Float64Array(n * n) };
+      this.thrustBases.set(n, b);
+    }
+    return b;
   }
 
   /**
@@ -483,7 +524,7 @@ export class MultiTargetTracker {
     for (const j of [COAST, THRUST]) {
       const pred = imm.pred[j] as (typeof imm.pred)[number];
       const post = imm.post[j] as (typeof imm.post)[number];
-      const g = { t: 0, dim: imm.dim, x: pred.x, P: pred.P };
+      const g = { t: 0, dim: pred.dim, x: pred.x, P: pred.P };
       const mp = this.modeMp[j] as MeasurementPrediction;
       if (!updater.predictMeasurement(g, model, mp)) {
         post.x.set(pred.x);
@@ -494,7 +535,7 @@ export class MultiTargetTracker {
       updater.update(g, mp, z, post.x, post.P);
     }
     updateModeProbabilities(imm, logLik[COAST] as number, logLik[THRUST] as number);
-    const out = { x: xOut, P: pOut };
+    const out = { dim: imm.dim, x: xOut, P: pOut };
     combineInto(
       imm.post[COAST],
       imm.post[THRUST],
@@ -562,7 +603,13 @@ export class MultiTargetTracker {
       visible: false,
       imm:
         this.options.manoeuvre.accelerationPsd > 0
-          ? newImmState(state, this.options.manoeuvre.initialProbability, state)
+          ? newImmState(
+              state,
+              this.options.manoeuvre.initialProbability,
+              state,
+              this.options.manoeuvre.estimateAcceleration ? ACCELERATION_STATES : 0,
+              this.options.manoeuvre.accelerationSigma,
+            )
           : undefined,
       predPsd: undefined,
     };

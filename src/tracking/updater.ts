@@ -22,7 +22,8 @@ import { type MeasurementModel, wrapTo2Pi, wrapToPi } from "./measurement.ts";
 import type { GaussianState } from "./state.ts";
 import { sigmaPoints, type UnscentedOptions, type UnscentedWeights, unscentedWeights } from "./unscented.ts";
 
-const MAX_N = 7;
+/** Largest state: a 7-state track's thrust mode with its three acceleration states (manoeuvre.ts). */
+const MAX_N = 10;
 const MAX_M = 4;
 
 /** A predicted measurement with everything the gate and the update need; reusable buffers. */

@@ -19,7 +19,8 @@
  *     `--sweep 100,200,400` runs the load at each track count and reports the saturation point: the
  *     highest offered rate at which everything arrived with a p99 under a second. `--load-threads own`
  *     (or `inline`) puts the stores on a thread each (or the nodes' thread) instead of the shared one.
- * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--audit-delay-ms 5] [--no-nats] [--no-load] [--no-latency]`
+ * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--audit-delay-ms 5] [--no-nats] [--no-inproc] [--no-load] [--no-latency]`
+ * (`--no-inproc`: the latency part over NATS only, for quicker A/B rounds)
  */
 
 import { readFileSync } from "node:fs";
@@ -325,6 +326,7 @@ async function main(): Promise<void> {
   const noNats = process.argv.includes("--no-nats");
   const noLoad = process.argv.includes("--no-load");
   const noLatency = process.argv.includes("--no-latency");
+  const noInproc = process.argv.includes("--no-inproc");
   if (!noLatency) console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
   // The store threads with the audit delay, and the shared thread with audit built as each task ends
   // (delay 0, the behaviour before the delay existed).
@@ -334,7 +336,7 @@ async function main(): Promise<void> {
     ["shared", 0],
     ["shared", AUDIT_DELAY_MS],
   ];
-  for (const [threads, delay] of noLatency ? [] : configs) {
+  for (const [threads, delay] of noLatency || noInproc ? [] : configs) {
     const net = await network(new InProcessTransport({ topology }), 5, threads, delay);
     const path = nodePath(`in-process, 0 ms links, ${WHERE[threads]}, audit delay ${delay} ms`, net);
     await measure([path], GAP_MS);

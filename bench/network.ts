@@ -9,7 +9,8 @@
  *     `--audit-delay-ms` after its decisions (default 5, the node's default; the shared configuration
  *     is measured with 0 as well); over NATS
  *     (a generated server with an account per nation, each node its own connection) beside raw core NATS
- *     relayed over the same four hops, interleaved in rounds. Each path is measured twice: one update
+ *     relayed over the same four hops (on a second server generated alike, so that neither path's
+ *     subscriptions see the other's traffic) and beside the same nodes in-process, interleaved in rounds. Each path is measured twice: one update
  *     every `--gap-ms` (default 20 ms: one track updated at 50 Hz, so each update finds the path idle),
  *     and back to back (the next released the moment the last arrives: what one flow can push).
  *  2. Sustained load, in-process: N tracks updated at 10 Hz for S seconds (default 1,000 tracks, 10 s):
@@ -19,7 +20,8 @@
  *     `--sweep 100,200,400` runs the load at each track count and reports the saturation point: the
  *     highest offered rate at which everything arrived with a p99 under a second. `--load-threads own`
  *     (or `inline`) puts the stores on a thread each (or the nodes' thread) instead of the shared one.
- * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--audit-delay-ms 5] [--no-nats] [--no-load] [--no-latency]`
+ * `npx tsx bench/network.ts [--samples 400] [--gap-ms 20] [--tracks 1000 | --sweep N,N,…] [--seconds 10] [--load-threads shared|own|inline] [--audit-delay-ms 5] [--no-nats] [--no-inproc] [--no-load] [--no-latency]`
+ * (`--no-inproc`: the latency part over NATS only, for quicker A/B rounds)
  */
 
 import { readFileSync } from "node:fs";
@@ -179,10 +181,16 @@ function nodePath(name: string, net: Network): Path {
   };
 }
 
-/** Raw core NATS relayed along the route, one connection per node, the track's JSON as payload. */
-async function rawPath(url: string, server: NatsServer): Promise<Path & { close(): Promise<void> }> {
+/**
+ * Raw core NATS relayed along the route, one connection per node, the track's JSON as payload. On a
+ * server of its own (generated from the same topology: the same accounts, users and subjects): on the
+ * nodes' server its subscriptions would share the nodes' subjects, so that every node envelope was also
+ * relayed raw to the nodes further on (six refused deliveries per track) and every raw message reached
+ * the nodes (four more), and each path paid for the other's traffic.
+ */
+async function rawPath(server: NatsServer): Promise<Path & { close(): Promise<void> }> {
   const conns: NatsConnection[] = await Promise.all(
-    ROUTE.map((id) => connect({ servers: url, ...server.credentials(id) })),
+    ROUTE.map((id) => connect({ servers: server.url, ...server.credentials(id) })),
   );
   let arrived: (() => void) | undefined;
   for (let k = 1; k < ROUTE.length; k++) {
@@ -325,6 +333,7 @@ async function main(): Promise<void> {
   const noNats = process.argv.includes("--no-nats");
   const noLoad = process.argv.includes("--no-load");
   const noLatency = process.argv.includes("--no-latency");
+  const noInproc = process.argv.includes("--no-inproc");
   if (!noLatency) console.log(`ROK track release → JSDF picture, one in flight, ${SAMPLES} samples (ms)`);
   // The store threads with the audit delay, and the shared thread with audit built as each task ends
   // (delay 0, the behaviour before the delay existed).
@@ -334,7 +343,7 @@ async function main(): Promise<void> {
     ["shared", 0],
     ["shared", AUDIT_DELAY_MS],
   ];
-  for (const [threads, delay] of noLatency ? [] : configs) {
+  for (const [threads, delay] of noLatency || noInproc ? [] : configs) {
     const net = await network(new InProcessTransport({ topology }), 5, threads, delay);
     const path = nodePath(`in-process, 0 ms links, ${WHERE[threads]}, audit delay ${delay} ms`, net);
     await measure([path], GAP_MS);
@@ -349,23 +358,38 @@ async function main(): Promise<void> {
       credentials: (id) => server.credentials(id),
     });
     const net = await network(nats, 5, "shared");
-    const raw = await rawPath(server.url, server);
+    const rawServer = await NatsServer.start({ topology });
+    const raw = await rawPath(rawServer);
     const node = nodePath(
       `nodes over NATS (accounts per nation), ${WHERE.shared}, audit delay ${AUDIT_DELAY_MS} ms`,
       net,
     );
+    // The same nodes in-process, interleaved in the same rounds: what the nodes' own work is, under the
+    // same load on the machine, so that what NATS adds beyond raw NATS and that work can be read off.
+    const local = await network(new InProcessTransport({ topology }), 5, "shared");
+    const inproc = nodePath(
+      `in-process, 0 ms links, ${WHERE.shared}, audit delay ${AUDIT_DELAY_MS} ms`,
+      local,
+    );
+    const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`;
     for (const gap of [GAP_MS, 0]) {
-      await measure([raw, node], gap);
+      await measure([raw, node, inproc], gap);
       const d50 = pct(node.got, 50) - pct(raw.got, 50);
       const d99 = pct(node.got, 99) - pct(raw.got, 99);
       const how = gap > 0 ? `one every ${gap} ms` : "back to back";
       console.log(
-        `  nodes over NATS − raw NATS, ${how}: p50 +${d50.toFixed(3)} ms, p99 +${d99.toFixed(3)} ms`,
+        `  nodes over NATS − raw NATS, ${how}: p50 ${signed(d50)} ms, p99 ${signed(d99)} ms; ` +
+          `− in-process too: p50 ${signed(d50 - pct(inproc.got, 50))} ms`,
       );
     }
+    console.log(
+      `  refused during the NATS latency part: over NATS ${net.rejections()}; in-process ${local.rejections()}`,
+    );
     await raw.close();
     await net.close();
+    await local.close();
     await server.dispose();
+    await rawServer.dispose();
   }
   if (!noLoad) {
     console.log(

@@ -162,6 +162,40 @@ export function newImmState(
 }
 
 /**
+ * A deep copy of an IMM: its posteriors, probabilities and time. With `scratch` false the copy shares no
+ * scratch of its own (a snapshot to be cloned again before use: mixed and pred point at the posteriors).
+ */
+export function cloneImm(imm: ImmState, scratch = true): ImmState {
+  const copy = (m: ModeState): ModeState => ({
+    dim: m.dim,
+    x: Float64Array.from(m.x),
+    P: Float64Array.from(m.P),
+  });
+  const post: [ModeState, ModeState] = [copy(imm.post[COAST]), copy(imm.post[THRUST])];
+  if (!scratch)
+    return {
+      ...imm,
+      mu: Float64Array.from(imm.mu),
+      post,
+      mixed: post,
+      pred: post,
+      cbar: new Float64Array(2),
+    };
+  return {
+    dim: imm.dim,
+    extra: imm.extra,
+    accelerationSigma: imm.accelerationSigma,
+    t: imm.t,
+    mu: Float64Array.from(imm.mu),
+    post,
+    mixed: [modeBuffers(imm.post[COAST].dim), modeBuffers(imm.post[THRUST].dim)],
+    pred: [modeBuffers(imm.post[COAST].dim), modeBuffers(imm.post[THRUST].dim)],
+    cbar: new Float64Array(2),
+    at: imm.at,
+  };
+}
+
+/**
  * Puts both modes at `state` (a fused, reprocessed or re-entry state the modes did not produce), keeping
  * the mode probabilities and the thrust mode's acceleration estimate (uncorrelated with the new state);
  * `fresh` gives the acceleration its prior instead.

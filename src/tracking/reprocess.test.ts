@@ -129,3 +129,60 @@ describe("out-of-sequence reprocessing", () => {
     for (let i = 0; i < 6; i++) expect(fb.x[i]).toBeCloseTo(fa.x[i] as number, 6);
   });
 });
+
+describe("out-of-sequence reprocessing of a track under thrust", () => {
+  const r1 = testRadar("r1", 37, 131, { updateIntervalS: 1 });
+  const r2 = testRadar("r2", 36, 133, { updateIntervalS: 2 });
+  /** 25 m/s² of thrust along the velocity for the whole 40 s: the IMM's thrust mode stays alive. */
+  const boost = (() => {
+    let x = coastState(39, 127.5, 80_000, 1200, 0, 1500);
+    const out: Float64Array[] = [];
+    for (let k = 0; k <= 40; k++) {
+      out.push(Float64Array.from(x));
+      for (let s = 0; s < 10; s++) {
+        x = truthModel.propagate(x, 0.1, new Float64Array(6));
+        const v = Math.hypot(x[3] as number, x[4] as number, x[5] as number);
+        for (let i = 0; i < 3; i++) {
+          x[i] = (x[i] as number) + 0.5 * 25 * 0.01 * ((x[3 + i] as number) / v);
+          x[3 + i] = (x[3 + i] as number) + 25 * 0.1 * ((x[3 + i] as number) / v);
+        }
+      }
+    }
+    return out;
+  })();
+  /** r1 every second in order; r2 every 2 s from 11 s, delivered `lagS` late. */
+  const runBoost = (lagS: number): { states: TrackState[]; reprocessed: number } => {
+    const rng = seededRandom(5);
+    const scans: { arrival: number; t: number; sensor: string; d: Detection }[] = [];
+    boost.forEach((x, k) => {
+      const t = T0 + k;
+      scans.push({ arrival: t, t, sensor: "r1", d: radarDetection(r1, x, t, rng) });
+      if (k >= 11 && k % 2 === 1)
+        scans.push({
+          arrival: t + lagS + 0.5,
+          t: t + 0.5,
+          sensor: "r2",
+          d: radarDetection(r2, truthModel.propagate(x, 0.5, new Float64Array(6)), t + 0.5, rng),
+        });
+    });
+    scans.sort((a, b) => a.arrival - b.arrival || a.t - b.t);
+    const tracker = new MultiTargetTracker([r1, r2]);
+    let reprocessed = 0;
+    for (const s of scans) reprocessed += tracker.processScan(s.sensor, s.t, [s.d]).reprocessed.length;
+    const [track] = tracker.tracks().filter((tr) => tr.status === "confirmed");
+    return { states: [...(track?.states ?? [])], reprocessed };
+  };
+
+  it("folds late reports into the IMM exactly as if they had come in order", () => {
+    const inOrder = runBoost(0);
+    const late = runBoost(3);
+    expect(inOrder.reprocessed).toBe(0);
+    expect(late.reprocessed).toBeGreaterThan(5);
+    expect(late.states.map((s) => s.t)).toEqual(inOrder.states.map((s) => s.t));
+    for (const [i, a] of inOrder.states.entries()) {
+      const b = late.states[i] as TrackState;
+      for (let j = 0; j < a.dim; j++) expect(b.x[j]).toBeCloseTo(a.x[j] as number, 6);
+      for (let j = 0; j < a.dim * a.dim; j++) expect(b.P[j]).toBeCloseTo(a.P[j] as number, 6);
+    }
+  });
+});

@@ -8,11 +8,15 @@
  *
  * Ordering: a late detection observed at exactly the time of an existing update is applied after it
  * (the existing update was processed first; the late one arrived later), so the result does not depend
- * on anything but arrival order. Associations made earlier are kept as they were, and so is the process
- * noise each step was predicted with (manoeuvre.ts); the manoeuvre detector is not re-run.
+ * on anything but arrival order. Associations made earlier are kept as they were. A track whose
+ * coast/thrust IMM is alive at the roll-back point replays through the IMM from the snapshot kept with
+ * that state's update (`UpdateRecord.imm`; the tracker's `reprocessWithImm`), exactly as in order;
+ * otherwise (no snapshot: the IMM was gone, or the state is older than `maxLagS`) this module's
+ * single-model replay runs, with the process noise each step was predicted with.
  */
 import { z } from "zod";
 import type { Detection } from "../model/sensing.ts";
+import type { ImmState } from "./manoeuvre.ts";
 import type { MeasurementModel, SensorModels } from "./measurement.ts";
 import type { Predictor } from "./predictor.ts";
 import type { TrackState } from "./state.ts";
@@ -39,6 +43,12 @@ export interface UpdateRecord {
   readonly useRangeRate: boolean;
   /** The acceleration PSD the prediction to it used when it differed from the model's (a manoeuvre). */
   readonly accelerationPsd: number | undefined;
+  /**
+   * The track's coast/thrust IMM right after this update (a copy), while the IMM lives and for as long
+   * as a late scan can still reach back to it (`maxLagS`); a replay from here then runs through the
+   * IMM, exactly as the in-order updates did (the tracker's `reprocessWithImm`).
+   */
+  imm?: ImmState | undefined;
 }
 
 /** What reprocessing needs from the tracker. */

@@ -24,6 +24,7 @@ import {
   ACCELERATION_STATES,
   addAccelerationPrediction,
   COAST,
+  cloneImm,
   combineInto,
   type ImmState,
   ManoeuvreOptions,
@@ -36,6 +37,7 @@ import {
 import { inFieldOfRegard, type MeasurementModel, type SensorModels, sensorModels } from "./measurement.ts";
 import { type TrackerParts, trackerParts } from "./parts.ts";
 import {
+  filterStep,
   lastStateAtOrBefore,
   OutOfSequenceOptions,
   type ReprocessContext,
@@ -153,6 +155,8 @@ interface LiveTrack {
   visible: boolean;
   /** Coast/thrust IMM; undefined when the thrust mode is off. */
   imm: ImmState | undefined;
+  /** Update records that hold an IMM snapshot, oldest first (dropped once no late scan can reach them). */
+  snapshots: UpdateRecord[];
   /**
    * Acceleration PSD a single-model replay of the current prediction uses (reprocess.ts): the IMM's
    * c̄-weighted mean of the modes' PSDs; undefined for the model's own.
@@ -310,14 +314,96 @@ export class MultiTargetTracker {
         useRangeRate: this.usesRangeRate(track),
         accelerationPsd: track.predPsd,
       };
-      const r = reprocess(this.reprocessCtx, track.states, record, maxReplay);
+      const viaImm = this.reprocessWithImm(track, record, maxReplay);
+      const r = viaImm ?? reprocess(this.reprocessCtx, track.states, record, maxReplay);
       if (!r) continue;
+      const rolledBackTo = (track.states[r.from - 1] as TrackState).t;
       track.states.splice(r.from, track.states.length - r.from, ...r.tail);
+      if (viaImm) {
+        track.imm = viaImm.imm;
+        if (!viaImm.imm) track.predPsd = undefined;
+      }
+      // Snapshots of the replaced states go; those of the replayed ones take their place.
+      const kept = track.snapshots.filter((rec) => rec.detection.t <= rolledBackTo);
+      for (const rec of track.snapshots) if (rec.detection.t > rolledBackTo) rec.imm = undefined;
+      track.snapshots = kept;
+      for (const s of r.tail) {
+        const rec = this.records.get(s);
+        if (rec?.imm) track.snapshots.push(rec);
+      }
       while (track.states.length > this.options.maxHistory) track.states.shift();
       track.hits++;
       track.lastUpdateT = Math.max(track.lastUpdateT, t);
       result.reprocessed.push(track.id);
     }
+  }
+
+  /**
+   * Keeps a copy of the IMM with the update that produced it, so that a late scan that rolls back to it
+   * replays through the IMM; copies older than the latest late scan can reach (`maxLagS`) are dropped.
+   */
+  private keepSnapshot(track: LiveTrack, record: UpdateRecord, imm: ImmState, t: number): void {
+    record.imm = cloneImm(imm, false);
+    track.snapshots.push(record);
+    const oldest = t - this.options.outOfSequence.maxLagS;
+    while (track.snapshots.length > 0 && (track.snapshots[0] as UpdateRecord).detection.t < oldest) {
+      (track.snapshots.shift() as UpdateRecord).imm = undefined;
+    }
+  }
+
+  /**
+   * Reprocessing through the IMM: from the IMM as it stood after the state rolled back to (its snapshot),
+   * each replayed detection is mixed, predicted and updated per mode as it was in order, so a late scan
+   * folds into a track under thrust exactly as if it had come in order. Undefined when the state has no
+   * snapshot or the limits are exceeded (the single-model replay of reprocess.ts then applies).
+   */
+  private reprocessWithImm(
+    track: LiveTrack,
+    late: UpdateRecord,
+    maxReplayStates: number,
+  ): { from: number; tail: TrackState[]; imm: ImmState | undefined } | undefined {
+    const states = track.states;
+    const k = lastStateAtOrBefore(states, late.detection.t);
+    if (k < 0 || states.length - 1 - k > maxReplayStates) return undefined;
+    const snapshot = this.records.get(states[k] as TrackState)?.imm;
+    if (!snapshot) return undefined;
+    const replay: UpdateRecord[] = [late];
+    for (let i = k + 1; i < states.length; i++) {
+      const r = this.records.get(states[i] as TrackState);
+      if (!r) return undefined;
+      replay.push(r);
+    }
+    let imm: ImmState | undefined = cloneImm(snapshot);
+    let prior = states[k] as TrackState;
+    const tail: TrackState[] = [];
+    for (const r of replay) {
+      if (imm && (imm.mu[THRUST] as number) < this.options.manoeuvre.pruneBelow) imm = undefined;
+      let next: TrackState | undefined;
+      if (!imm) next = filterStep(this.reprocessCtx, prior, r);
+      else {
+        const d = r.detection;
+        const models = this.sensors.get(d.sensorId);
+        if (!models) return undefined;
+        const model = r.useRangeRate
+          ? models.forDetection(d)
+          : models.forDetection({ sensorId: d.sensorId, t: d.t, azimuthRad: 0, elevationRad: 0 });
+        const last = this.withReentryState(prior);
+        if (imm.at !== prior || imm.dim !== last.dim) seedImm(imm, last, prior);
+        if (!this.predictModes(imm, d.t)) return undefined;
+        const n = imm.dim;
+        const x = new Float64Array(n);
+        const P = new Float64Array(n * n);
+        this.updateModes(imm, model, model.vectorOf(d, new Float64Array(model.dim)), x, P);
+        next = { t: d.t, dim: n, x, P, provenance: { kind: "updated", sensorId: d.sensorId } };
+        imm.t = d.t;
+        imm.at = next;
+        this.records.set(next, { ...r, imm: cloneImm(imm, false) });
+      }
+      if (!next) return undefined;
+      tail.push(next);
+      prior = next;
+    }
+    return { from: k + 1, tail, imm };
   }
 
   private usesRangeRate(track: LiveTrack): boolean {
@@ -493,15 +579,17 @@ export class MultiTargetTracker {
       provenance: { kind: "updated", sensorId: detection.sensorId },
     };
     // Replayable only if replaying it would use the same model (the fallback to `base` would not).
-    this.records.set(state, {
+    const record: UpdateRecord = {
       detection,
       useRangeRate: useRangeRate && mp !== track.mp,
       accelerationPsd: track.predPsd,
-    });
+    };
+    this.records.set(state, record);
     this.push(track, state);
     if (imm) {
       imm.t = state.t;
       imm.at = state;
+      if (imm.dim === n) this.keepSnapshot(track, record, imm, state.t);
     }
     track.hits++;
     track.lastUpdateT = track.pred.t;
@@ -612,6 +700,7 @@ export class MultiTargetTracker {
             )
           : undefined,
       predPsd: undefined,
+      snapshots: [],
     };
     this.live.push(track);
     return track;

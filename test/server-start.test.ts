@@ -8,6 +8,9 @@ import type { ExerciseRunner } from "../src/server/session.ts";
 
 const said: string[] = [];
 const events: CopStartEvent[] = [];
+const sigintBefore = process.listenerCount("SIGINT");
+/** Whether Ctrl-C was handled when the URL went out (a client may signal the moment it reads it). */
+let handledWhenAnnounced: boolean | undefined;
 let started: Awaited<ReturnType<typeof startCop>>;
 let closed = false;
 
@@ -29,7 +32,11 @@ beforeAll(async () => {
     port: 0,
     speed: 10,
     loop: true,
-    say: (t) => said.push(t),
+    say: (t) => {
+      if (handledWhenAnnounced === undefined && t.includes("Triwatch COP:"))
+        handledWhenAnnounced = process.listenerCount("SIGINT") > sigintBefore;
+      said.push(t);
+    },
     emit: (e) => events.push(e),
     logLevel: "silent",
   });
@@ -77,6 +84,10 @@ describe("startCop", () => {
       expect((await fetch(`${started.url}${path}`)).status).toBe(404);
     const logins = (await (await fetch(`${started.url}/api/logins`)).json()) as { logins: unknown[] };
     expect(logins.logins.length).toBeGreaterThan(3);
+  });
+
+  it("handles Ctrl-C before it prints the URL (the handler came after it, a race under load)", () => {
+    expect(handledWhenAnnounced).toBe(true);
   });
 
   it("stops cleanly on SIGTERM: the server closes and the exercise is closed", async () => {

@@ -127,6 +127,33 @@ describe("triwatch cot serve", () => {
     expect(lines.at(-1)).toEqual({ event: "stopped", signal: "SIGINT" });
   }, 240_000);
 
+  it("handles Ctrl-C before it says it is listening (a client may signal the moment it reads the line)", async () => {
+    // Failed once in CI under load: the line went out before the SIGINT handler was installed, and a
+    // signal in between killed the process instead of stopping it. In-process, so deterministic.
+    const { runCli } = await import("./main.ts");
+    const before = process.listenerCount("SIGINT");
+    let handledAtListening: boolean | undefined;
+    let out = "";
+    const code = await runCli(
+      ["cot", "serve", "--json", "--port", "0", "--scenario", "2016-09-05", "--nation", "KOR"],
+      {
+        out: (line) => {
+          out += `${line}\n`;
+          if (handledAtListening === undefined && line.includes('"listening"')) {
+            handledAtListening = process.listenerCount("SIGINT") > before;
+            setImmediate(() => process.emit("SIGINT"));
+          }
+        },
+        err: () => {},
+        now: () => Date.now(),
+      },
+    );
+    expect(handledAtListening).toBe(true);
+    expect(code).toBe(0);
+    expect(out).toContain('"event":"stopped","signal":"SIGINT"');
+    expect(process.listenerCount("SIGINT")).toBe(before);
+  }, 240_000);
+
   it("refuses a bad port, speed or nation with status 2", async () => {
     const { cli } = await import("../../test/helpers/cli.ts");
     const a = await cli("cot", "serve", "--port", "70000");

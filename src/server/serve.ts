@@ -172,22 +172,6 @@ export async function startCop(o: StartOptions): Promise<{
   });
   const url = await server.app.listen({ host: o.host ?? "127.0.0.1", port: o.port });
   const shown = url.replace("127.0.0.1", "localhost");
-  o.say(`\nTriwatch COP: ${shown}\n`);
-  const logins = auth.publishedLogins();
-  if (logins.length > 0) {
-    o.say("Demo operators (choose one on the login screen, or send `Authorization: Bearer <token>`):");
-    for (const l of logins) o.say(`  ${l.token.padEnd(18)} ${l.operator.name}`);
-    o.say("");
-  }
-  o.say(`API: ${shown}/api/openapi.json · metrics: ${shown}/metrics · Ctrl-C stops`);
-  emit({
-    event: "listening",
-    url: shown,
-    openapi: `${shown}/api/openapi.json`,
-    metrics: `${shown}/metrics`,
-    operators: logins.map((l) => ({ token: l.token, name: l.operator.name })),
-  });
-
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => {
     resolveStopped = r;
@@ -215,6 +199,23 @@ export async function startCop(o: StartOptions): Promise<{
   const onTerm = () => stop("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
+  // Announced only once Ctrl-C is handled: a client that reads the URL and signals at once gets a clean
+  // stop, not the default signal death.
+  o.say(`\nTriwatch COP: ${shown}\n`);
+  const logins = auth.publishedLogins();
+  if (logins.length > 0) {
+    o.say("Demo operators (choose one on the login screen, or send `Authorization: Bearer <token>`):");
+    for (const l of logins) o.say(`  ${l.token.padEnd(18)} ${l.operator.name}`);
+    o.say("");
+  }
+  o.say(`API: ${shown}/api/openapi.json · metrics: ${shown}/metrics · Ctrl-C stops`);
+  emit({
+    event: "listening",
+    url: shown,
+    openapi: `${shown}/api/openapi.json`,
+    metrics: `${shown}/metrics`,
+    operators: logins.map((l) => ({ token: l.token, name: l.operator.name })),
+  });
 
   const ready = server.ready().then(() => {
     o.say(`ready: ${o.request.scenarioId} replaying at ${o.speed}× (${o.loop ? "looping" : "once"})`);

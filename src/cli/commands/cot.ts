@@ -101,24 +101,6 @@ export function registerCot(program: Command, io: CliIo): void {
           greeting: () => [...latest.values()],
         });
         const lastT = reports[reports.length - 1]?.t ?? launchT;
-        if (opts.json)
-          io.out(
-            JSON.stringify({
-              event: "listening",
-              url: `tcp://${opts.host}:${server.port}`,
-              scenario: parsed.value.id,
-              reports: reports.length,
-              scenarioS: Math.round(lastT - launchT),
-              speed,
-            }),
-          );
-        else
-          io.out(
-            `CoT stream listening on tcp://${opts.host}:${server.port} — scenario ${parsed.value.id}, ` +
-              `${reports.length} track reports over ${Math.round(lastT - launchT)} s at speed ${speed} ` +
-              `(${Math.ceil((lastT - launchT) / speed)} s); Ctrl-C stops`,
-          );
-
         await new Promise<void>((done) => {
           const timers: NodeJS.Timeout[] = [];
           let stopped = false;
@@ -139,6 +121,25 @@ export function registerCot(program: Command, io: CliIo): void {
           const onTerm = (): void => stop("SIGTERM");
           process.on("SIGINT", onInt);
           process.on("SIGTERM", onTerm);
+          // Announced only once Ctrl-C is handled: a client that reads the line and signals at once must
+          // get a clean stop, not the default signal death.
+          if (opts.json)
+            io.out(
+              JSON.stringify({
+                event: "listening",
+                url: `tcp://${opts.host}:${server.port}`,
+                scenario: parsed.value.id,
+                reports: reports.length,
+                scenarioS: Math.round(lastT - launchT),
+                speed,
+              }),
+            );
+          else
+            io.out(
+              `CoT stream listening on tcp://${opts.host}:${server.port} — scenario ${parsed.value.id}, ` +
+                `${reports.length} track reports over ${Math.round(lastT - launchT)} s at speed ${speed} ` +
+                `(${Math.ceil((lastT - launchT) / speed)} s); Ctrl-C stops`,
+            );
           // One timer per distinct report time: every report available then goes out in one write.
           const byT = new Map<number, (typeof reports)[number][]>();
           for (const r of reports) byT.set(r.t, [...(byT.get(r.t) ?? []), r]);

@@ -78,6 +78,38 @@ export function lastStateAtOrBefore(states: readonly TrackState[], t: number): n
   return lo;
 }
 
+/** The measurement model a recorded update used: with its range rate or without, as it was then. */
+export function replayModel(ctx: ReprocessContext, record: UpdateRecord): MeasurementModel | undefined {
+  const d = record.detection;
+  const models = ctx.models(d.sensorId);
+  if (!models) return undefined;
+  return record.useRangeRate
+    ? models.forDetection(d)
+    : models.forDetection({ sensorId: d.sensorId, t: d.t, azimuthRad: 0, elevationRad: 0 });
+}
+
+/**
+ * What a late detection replays: the last state at or before its time (index k) and the records to apply
+ * after it, the late one first; undefined when a state after k is not a replayable update or more than
+ * `maxReplayStates` would be replayed.
+ */
+export function replayPlan(
+  ctx: ReprocessContext,
+  states: readonly TrackState[],
+  late: UpdateRecord,
+  maxReplayStates: number,
+): { k: number; replay: UpdateRecord[] } | undefined {
+  const k = lastStateAtOrBefore(states, late.detection.t);
+  if (k < 0 || states.length - 1 - k > maxReplayStates) return undefined;
+  const replay: UpdateRecord[] = [late];
+  for (let i = k + 1; i < states.length; i++) {
+    const r = ctx.records.get(states[i] as TrackState);
+    if (!r) return undefined;
+    replay.push(r);
+  }
+  return { k, replay };
+}
+
 /**
  * One EKF/UKF step: predicts `prior` to the detection's time and updates it with the detection.
  * Returns the new state (provenance "updated"), or undefined on numerical failure.
@@ -88,11 +120,8 @@ export function filterStep(
   record: UpdateRecord,
 ): TrackState | undefined {
   const d = record.detection;
-  const models = ctx.models(d.sensorId);
-  if (!models) return undefined;
-  const model: MeasurementModel = record.useRangeRate
-    ? models.forDetection(d)
-    : models.forDetection({ sensorId: d.sensorId, t: d.t, azimuthRad: 0, elevationRad: 0 });
+  const model = replayModel(ctx, record);
+  if (!model) return undefined;
   const n = prior.dim;
   const x = new Float64Array(n);
   const P = new Float64Array(n * n);
@@ -127,14 +156,9 @@ export function reprocess(
   late: UpdateRecord,
   maxReplayStates: number,
 ): { from: number; tail: TrackState[] } | undefined {
-  const k = lastStateAtOrBefore(states, late.detection.t);
-  if (k < 0 || states.length - 1 - k > maxReplayStates) return undefined;
-  const replay: UpdateRecord[] = [late];
-  for (let i = k + 1; i < states.length; i++) {
-    const r = ctx.records.get(states[i] as TrackState);
-    if (!r) return undefined;
-    replay.push(r);
-  }
+  const plan = replayPlan(ctx, states, late, maxReplayStates);
+  if (!plan) return undefined;
+  const { k, replay } = plan;
   const tail: TrackState[] = [];
   let prior = states[k] as TrackState;
   for (const r of replay) {

@@ -41,6 +41,8 @@ import {
   lastStateAtOrBefore,
   OutOfSequenceOptions,
   type ReprocessContext,
+  replayModel,
+  replayPlan,
   reprocess,
   type UpdateRecord,
 } from "./reprocess.ts";
@@ -363,16 +365,11 @@ export class MultiTargetTracker {
     maxReplayStates: number,
   ): { from: number; tail: TrackState[]; imm: ImmState | undefined } | undefined {
     const states = track.states;
-    const k = lastStateAtOrBefore(states, late.detection.t);
-    if (k < 0 || states.length - 1 - k > maxReplayStates) return undefined;
+    const plan = replayPlan(this.reprocessCtx, states, late, maxReplayStates);
+    if (!plan) return undefined;
+    const { k, replay } = plan;
     const snapshot = this.records.get(states[k] as TrackState)?.imm;
     if (!snapshot) return undefined;
-    const replay: UpdateRecord[] = [late];
-    for (let i = k + 1; i < states.length; i++) {
-      const r = this.records.get(states[i] as TrackState);
-      if (!r) return undefined;
-      replay.push(r);
-    }
     let imm: ImmState | undefined = cloneImm(snapshot);
     let prior = states[k] as TrackState;
     const tail: TrackState[] = [];
@@ -382,11 +379,8 @@ export class MultiTargetTracker {
       if (!imm) next = filterStep(this.reprocessCtx, prior, r);
       else {
         const d = r.detection;
-        const models = this.sensors.get(d.sensorId);
-        if (!models) return undefined;
-        const model = r.useRangeRate
-          ? models.forDetection(d)
-          : models.forDetection({ sensorId: d.sensorId, t: d.t, azimuthRad: 0, elevationRad: 0 });
+        const model = replayModel(this.reprocessCtx, r);
+        if (!model) return undefined;
         const last = this.withReentryState(prior);
         if (imm.at !== prior || imm.dim !== last.dim) seedImm(imm, last, prior);
         if (!this.predictModes(imm, d.t)) return undefined;
@@ -589,7 +583,8 @@ export class MultiTargetTracker {
     if (imm) {
       imm.t = state.t;
       imm.at = state;
-      if (imm.dim === n) this.keepSnapshot(track, record, imm, state.t);
+      if (imm.dim === n && this.options.outOfSequence.maxLagS > 0)
+        this.keepSnapshot(track, record, imm, state.t);
     }
     track.hits++;
     track.lastUpdateT = track.pred.t;

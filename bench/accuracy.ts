@@ -6,7 +6,8 @@
  * Run: npx tsx bench/accuracy.ts [--runs 50] [--first-seed 1] [--scenarios 2017-08-29,2022-11-18] [--pd-one]
  * [--q PSD] (the trackers' coast PSD; default the simulated world's 1e-9, see SIMULATED_WORLD_PSD)
  * [--nees-grid] (the NEES every 10 s, for tuning) [--drag] (a 1/β state) [--no-manoeuvre]
- * [--manoeuvre-q PSD] (the tracker's manoeuvre level)
+ * [--manoeuvre-q PSD] (the tracker's manoeuvre level) [--keep-thrust-on-descent] (the thrust mode kept on a
+ * descending track, as before `manoeuvre.dropOnDescent`)
  *
  * Track start: errors are given at 30, 60 and 120 s after the nation's first confirmed track at or after
  * burnout ("coast start"; a ballistic tracker has nothing to say about the impact point while the motor
@@ -93,7 +94,9 @@ const TRACKER = {
     ? { manoeuvre: { accelerationPsd: 0 } }
     : opt("--manoeuvre-q") !== undefined
       ? { manoeuvre: { accelerationPsd: Number(opt("--manoeuvre-q")) } }
-      : {}),
+      : args.includes("--keep-thrust-on-descent")
+        ? { manoeuvre: { dropOnDescent: false } }
+        : {}),
 };
 /**
  * Process noise of the bound: the tracker's own (with its drag allowance below ~100 km), and next to

@@ -7,7 +7,8 @@
  * receipt (both read on this process's clock), and each process's CPU time (from /proc) per wall second.
  * `--sweep` runs several track counts on the same five processes and reports the saturation point: the
  * highest offered rate at which everything arrived with a p99 under a second.
- * `npx tsx bench/processes.ts [--sweep 50,100,200] [--seconds 10] [--pglite] [--audit-delay-ms 5]`
+ * `npx tsx bench/processes.ts [--sweep 50,100,200] [--seconds 10] [--pglite] [--audit-delay-ms 5]
+ * [--cpu-prof DIR]` (each node's V8 CPU profile, DIR/NODE_ID.cpuprofile)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -31,6 +32,8 @@ const SECONDS = Number(arg("seconds", "10"));
 const PGLITE = process.argv.includes("--pglite");
 /** Each node's `auditDelayMs` (site file; absent: the node's default, 5 ms). */
 const AUDIT_DELAY_MS = Number(arg("audit-delay-ms", "-1"));
+/** A directory for each node's V8 CPU profile (`--cpu-prof`; written when the node stops). */
+const CPU_PROF = process.argv.includes("--cpu-prof") ? arg("cpu-prof", "") : "";
 const URL = process.env.TRIWATCH_TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL;
 const ROK = "ROK_KTMO_CELL";
 const JSDF = "JSDF";
@@ -89,7 +92,16 @@ async function main(): Promise<void> {
       writeFileSync(file, JSON.stringify(site, null, 2));
       const child = spawn(
         process.execPath,
-        [join(PROJECT_ROOT, "bin", "triwatch.mjs"), "node", "--config", file, "--commands"],
+        [
+          ...(CPU_PROF
+            ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${id}.cpuprofile`]
+            : []),
+          join(PROJECT_ROOT, "bin", "triwatch.mjs"),
+          "node",
+          "--config",
+          file,
+          "--commands",
+        ],
         { cwd: dir, stdio: ["pipe", "pipe", "inherit"] },
       );
       // Killed at the end with writes still queued: a closed pipe is expected then, not an error.
@@ -190,6 +202,20 @@ async function main(): Promise<void> {
         console.log(`  ${id} refused: ${[...p.rejected].map(([w, n]) => `${w} ×${n}`).join(", ")}`);
     }
   } finally {
+    if (CPU_PROF) {
+      // A profile is written only when the process exits on its own: stop the nodes as Ctrl-C does.
+      await Promise.all(
+        [...procs.values()].map(
+          (p) =>
+            new Promise<void>((resolve) => {
+              if (p.child.exitCode !== null) return resolve();
+              p.child.once("exit", () => resolve());
+              p.child.kill("SIGINT");
+              setTimeout(resolve, 60_000).unref();
+            }),
+        ),
+      );
+    }
     for (const p of procs.values()) p.child.kill("SIGKILL");
     await server.dispose();
     if (admin) {

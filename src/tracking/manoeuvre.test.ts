@@ -147,6 +147,50 @@ describe("coast and thrust tracking", () => {
   });
 });
 
+describe("a track begun on the way down", () => {
+  const radar = testRadar("r1", 37, 131, { updateIntervalS: 1 });
+  const model = new BallisticMotionModel({ maxStepS: 0.5 });
+  const T0 = 1_700_000_000;
+
+  /** Thrust probability of the one track, scan by scan, over a coasting target 2 km/s downwards. */
+  const thrustProbabilities = (dropOnDescent: boolean, up: number): number[] => {
+    let x = coastState(39, 129, 400_000, 1500, 0, up);
+    const rng = seededRandom(3);
+    const tracker = new MultiTargetTracker([radar], { manoeuvre: { dropOnDescent } });
+    const out: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      tracker.processScan("r1", T0 + k, [radarDetection(radar, x, T0 + k, rng)]);
+      const live = tracker.liveTracks();
+      expect(live).toHaveLength(1);
+      out.push(tracker.thrustProbability((live[0] as (typeof live)[number]).id));
+      x = model.propagate(x, 1, new Float64Array(6));
+    }
+    return out;
+  };
+
+  it("drops the thrust mode as soon as it knows the target descends", () => {
+    const dropped = thrustProbabilities(true, -2000);
+    // Begun from one detection (only the range rate for velocity), it cannot yet tell up from down.
+    expect(dropped[0]).toBe(o.initialProbability);
+    const at = dropped.indexOf(0);
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThanOrEqual(4);
+    expect(dropped.slice(at).every((p) => p === 0)).toBe(true);
+    // As before: the chain wears the thrust mode down over some 20 s, and the mixture carries its
+    // covariance meanwhile (2023-12-18 JPN read cautious in its first 20 s).
+    const kept = thrustProbabilities(false, -2000);
+    expect(kept[at + 2]).toBeGreaterThan(1e-3);
+  });
+
+  it("keeps it on a target that rises", () => {
+    expect(
+      thrustProbabilities(true, 2000)
+        .slice(0, 3)
+        .every((p) => p > 0),
+    ).toBe(true);
+  });
+});
+
 describe("the thrust mode's acceleration states", () => {
   it("predicts as F·P·Fᵀ + Q for the kinematic transition with the acceleration appended", () => {
     const n = 6;

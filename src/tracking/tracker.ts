@@ -207,6 +207,16 @@ export class MultiTargetTracker {
     return this.live;
   }
 
+  /**
+   * Probability that a live track's motor is burning: its IMM's thrust mode, or 0 once the thrust mode
+   * has been dropped (pruned, or the track is known to descend) or when there is none.
+   */
+  thrustProbability(trackId: string): number {
+    const track = this.live.find((t) => t.id === trackId);
+    if (!track) throw new Error(`no live track "${trackId}"`);
+    return track.imm ? (track.imm.mu[THRUST] as number) : 0;
+  }
+
   /** A track by id, live or ended. */
   track(id: string): Track | undefined {
     return this.live.find((t) => t.id === id) ?? this.ended.find((t) => t.id === id);
@@ -374,7 +384,7 @@ export class MultiTargetTracker {
     let prior = states[k] as TrackState;
     const tail: TrackState[] = [];
     for (const r of replay) {
-      if (imm && (imm.mu[THRUST] as number) < this.options.manoeuvre.pruneBelow) imm = undefined;
+      if (imm && this.thrustRuledOut(imm, prior)) imm = undefined;
       let next: TrackState | undefined;
       if (!imm) next = filterStep(this.reprocessCtx, prior, r);
       else {
@@ -427,7 +437,7 @@ export class MultiTargetTracker {
       track.pred = { t, dim: n, x: new Float64Array(n), P: new Float64Array(n * n) };
     }
     track.pred.t = t;
-    if (track.imm && (track.imm.mu[THRUST] as number) < this.options.manoeuvre.pruneBelow) {
+    if (track.imm && this.thrustRuledOut(track.imm, state)) {
       track.imm = undefined;
       track.predPsd = undefined;
     }
@@ -534,14 +544,19 @@ export class MultiTargetTracker {
       (x[1] as number) * (x[4] as number) +
       (x[2] as number) * (x[5] as number);
     if (rv >= 0 || stateHeight(x) >= o.belowM) return s;
-    // Radial velocity r̂·v and its variance r̂ᵀ P_vv r̂: a descent the estimate is sure of.
-    const r = Math.sqrt(r2);
-    let varRadial = 0;
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++)
-        varRadial += (x[i] as number) * (x[j] as number) * (s.P[(3 + i) * 6 + 3 + j] as number);
-    if (rv / r + o.descentSigmas * Math.sqrt(Math.max(varRadial, 0) / r2) >= 0) return s;
+    if (!knownToDescend(s, o.descentSigmas)) return s;
     return embedKinematicState(s, o.invBeta, o.invBetaSigma ** 2);
+  }
+
+  /**
+   * Whether a track's thrust mode has had its day: its probability is below `pruneBelow`, or the track
+   * is known to descend (`manoeuvre.dropOnDescent`), which no motor of a ballistic missile or space
+   * launcher does while it burns.
+   */
+  private thrustRuledOut(imm: ImmState, state: GaussianState): boolean {
+    const m = this.options.manoeuvre;
+    if ((imm.mu[THRUST] as number) < m.pruneBelow) return true;
+    return m.dropOnDescent && knownToDescend(state, this.options.reentry.descentSigmas);
   }
 
   private updateTrack(
@@ -787,4 +802,26 @@ function kinematicOf(s: GaussianState): GaussianState {
   const P = new Float64Array(36);
   for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P[i * 6 + j] = s.P[i * n + j] as number;
   return { t: s.t, dim: 6, x: Float64Array.from(s.x.subarray(0, 6)), P };
+}
+
+/**
+ * Whether a state is known to descend: its radial velocity r̂·v at least `sigmas` standard deviations
+ * (r̂ᵀ P_vv r̂, of its own estimate) below zero. A track begun from one radar detection knows only the
+ * range rate, so a missile rising towards a radar can look like a descent until the positions of a few
+ * scans fix its velocity; the margin keeps such a track from being taken for a descending one.
+ */
+export function knownToDescend(s: GaussianState, sigmas: number): boolean {
+  const x = s.x;
+  const n = s.dim;
+  const r2 = (x[0] as number) ** 2 + (x[1] as number) ** 2 + (x[2] as number) ** 2;
+  const rv =
+    (x[0] as number) * (x[3] as number) +
+    (x[1] as number) * (x[4] as number) +
+    (x[2] as number) * (x[5] as number);
+  if (rv >= 0) return false;
+  let varRadial = 0;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      varRadial += (x[i] as number) * (x[j] as number) * (s.P[(3 + i) * n + 3 + j] as number);
+  return rv / Math.sqrt(r2) + sigmas * Math.sqrt(Math.max(varRadial, 0) / r2) < 0;
 }

@@ -516,6 +516,9 @@ out.push(
     "verdict",
   ]),
 );
+/** Verdicts of the pairs with a coast to test (at least MIN_POINTS grid points), for the summary. */
+const MIN_POINTS = 4;
+const tested: { pair: string; verdict: string }[] = [];
 for (const r of results) {
   const a = r.acc;
   if (a.coastStartS.length === 0) continue;
@@ -543,6 +546,7 @@ for (const r of results) {
   const n0 = a.neesN[0] as number;
   const verdict =
     total === 0 ? "–" : inside >= counted.threshold ? "consistent" : above > below ? "high" : "low";
+  if (total >= MIN_POINTS) tested.push({ pair: `${r.scenario} ${r.nation}`, verdict });
   const binomialVerdict =
     total === 0 || inside >= counted.binomialThreshold
       ? ""
@@ -560,6 +564,22 @@ for (const r of results) {
     ]),
   );
 }
+{
+  const failed = tested.filter((t) => t.verdict !== "consistent");
+  const m = tested.length;
+  // Each verdict is a test of size ~5 %: how often m pairs of a consistent filter leave this many out.
+  let tail = 0;
+  for (let k = failed.length; k <= m; k++) tail += binomialPmf(m, k, 0.05);
+  out.push(
+    `\n**${m - failed.length} of ${m}** pairs with at least ${MIN_POINTS} grid points are consistent` +
+      (failed.length ? ` (${failed.map((t) => `${t.pair} ${t.verdict}`).join(", ")})` : "") +
+      `. Each verdict is a test of size ~5 %, so a consistent filter ` +
+      (failed.length
+        ? `leaves ${failed.length} or more of ${m} pairs out with probability ${f(tail, 3)}`
+        : `passes all ${m} with probability ${f(0.95 ** m, 3)}`) +
+      " (binomial, pairs taken as independent).",
+  );
+}
 if (args.includes("--nees-grid")) {
   out.push("\n### Mean 6-D NEES every 10 s after the coast start, above 100 km (n)\n");
   for (const r of results) {
@@ -572,3 +592,10 @@ if (args.includes("--nees-grid")) {
   }
 }
 process.stdout.write(`${out.join("\n")}\n`);
+
+/** Binomial probability of exactly k successes in n trials of probability p. */
+function binomialPmf(n: number, k: number, p: number): number {
+  let logC = 0;
+  for (let i = 1; i <= k; i++) logC += Math.log(n - k + i) - Math.log(i);
+  return Math.exp(logC + k * Math.log(p) + (n - k) * Math.log(1 - p));
+}

@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -62,6 +62,33 @@ function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** CPU seconds used by every process named `postgres` (the server's backends and helpers). */
+function postgresCpuSeconds(): number {
+  let sum = 0;
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (stat.includes("(postgres)")) sum += cpuSeconds(Number(d));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return sum;
+}
+
+/** Busy and total CPU seconds of the whole machine, from /proc/stat (all cores). */
+function machineCpu(): { busy: number; total: number } {
+  const f = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = f.reduce((a, b) => a + b, 0) / 100;
+  const idle = ((f[3] ?? 0) + (f[4] ?? 0)) / 100; // idle + iowait
+  return { busy: total - idle, total };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -150,6 +177,9 @@ async function main(): Promise<void> {
         latencies.push(at - t0);
       };
       const cpu0 = new Map(ids.map((id) => [id, cpuSeconds(procs.get(id)?.child.pid)]));
+      const nats0 = cpuSeconds(server.pid);
+      const pg0 = PGLITE ? 0 : postgresCpuSeconds();
+      const machine0 = machineCpu();
       const self0 = process.cpuUsage();
       const wall0 = performance.now();
       const epoch0 = Date.now();
@@ -178,6 +208,12 @@ async function main(): Promise<void> {
         return `${id.split("_")[0]} ${(used / wall).toFixed(2)}`;
       });
       const self = process.cpuUsage(self0);
+      const machine1 = machineCpu();
+      const others =
+        `nats-server ${((cpuSeconds(server.pid) - nats0) / wall).toFixed(2)}` +
+        (PGLITE ? "" : `, PostgreSQL ${((postgresCpuSeconds() - pg0) / wall).toFixed(2)}`) +
+        `; machine busy ${((machine1.busy - machine0.busy) / wall).toFixed(2)} of ` +
+        `${((machine1.total - machine0.total) / wall).toFixed(2)} CPU s per s`;
       const p99 = pct(latencies, 99);
       const keptUp = received === released && p99 < KEPT_UP_P99_MS;
       sentAt.clear();
@@ -188,7 +224,7 @@ async function main(): Promise<void> {
         `  ${String(tracks).padStart(5)} tracks × 10 Hz = ${tracks * 10} updates/s: released ${released} (ticks late ${late}/${ticks}); ` +
           `received ${received} (${(received / wall).toFixed(0)}/s over ${wall.toFixed(1)} s incl. drain), never arrived ${released - received}; ` +
           `latency p50 ${pct(latencies, 50).toFixed(1)} ms p99 ${p99.toFixed(1)} ms; CPU s per s: ${cpu.join(", ")}, ` +
-          `this feeder ${((self.user + self.system) / 1e6 / wall).toFixed(2)}`,
+          `this feeder ${((self.user + self.system) / 1e6 / wall).toFixed(2)}, ${others}`,
       );
     }
     const kept = results.filter((r) => r.keptUp).map((r) => r.offered);

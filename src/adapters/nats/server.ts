@@ -103,6 +103,11 @@ export class NatsServer {
   }
 
   /** Whether the process is running. */
+  /** The server process's id while it runs (for CPU accounting in benches). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   get running(): boolean {
     return this.#child !== undefined;
   }

@@ -102,12 +102,12 @@ export class NatsServer {
     return this.#port;
   }
 
-  /** Whether the process is running. */
   /** The server process's id while it runs (for CPU accounting in benches). */
   get pid(): number | undefined {
     return this.#child?.pid;
   }
 
+  /** Whether the process is running. */
   get running(): boolean {
     return this.#child !== undefined;
   }

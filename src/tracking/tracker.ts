@@ -537,14 +537,10 @@ export class MultiTargetTracker {
     const x = s.x;
     const r2 = (x[0] as number) ** 2 + (x[1] as number) ** 2 + (x[2] as number) ** 2;
     // Cheap rejections first: far above the threshold (the ellipsoid's equatorial radius bounds the
-    // geocentric radius of any point at height < belowM), or climbing.
+    // geocentric radius of any point at height < belowM), or not surely descending; the geodetic height
+    // last.
     if (r2 > (WGS84_A + o.belowM) ** 2) return s;
-    const rv =
-      (x[0] as number) * (x[3] as number) +
-      (x[1] as number) * (x[4] as number) +
-      (x[2] as number) * (x[5] as number);
-    if (rv >= 0 || stateHeight(x) >= o.belowM) return s;
-    if (!knownToDescend(s, o.descentSigmas)) return s;
+    if (!knownToDescend(s, o.descentSigmas) || stateHeight(x) >= o.belowM) return s;
     return embedKinematicState(s, o.invBeta, o.invBetaSigma ** 2);
   }
 

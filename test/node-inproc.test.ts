@@ -133,6 +133,74 @@ describe("national nodes in one process", () => {
     );
   });
 
+  it("bundles the tracks released in one task: each node audits the bundle once, naming every track", async () => {
+    const base = shiftDays(trackExample("rok-track-report"), 2);
+    clock.now = t(base.asOf);
+    const tracks = Array.from({ length: 5 }, (_, i) => ({
+      ...base,
+      id: `${base.id}-BUNDLE-${i}`,
+      trackId: `KTMO-BUNDLE-${i}`,
+    }));
+    const before = sizes();
+    await Promise.all(tracks.map((tr) => node("ROK_KTMO_CELL").release(tr, "JSDF", "real-time")));
+    await vi.waitFor(() =>
+      expect(tracks.filter((tr) => node("JSDF").picture.has(`KOR:${tr.trackId}`))).toHaveLength(5),
+    );
+    // One record per node for the five: the release, three relays, one receipt.
+    await vi.waitFor(() =>
+      expect(added(before)).toEqual({
+        ...NONE,
+        ROK_KTMO_CELL: 1,
+        USFK_TMO_CELL: 1,
+        INDOPACOM_LINK_CTRL_HI: 1,
+        USFJ_C4I: 1,
+        JSDF: 1,
+      }),
+    );
+    const records = [];
+    for (const [id, n] of nodes) {
+      await n.settled();
+      const from = before[id] ?? 0;
+      const [leaf] = await (storeOf.get(id) as PgliteStore).auditLeaves(from, from + 1);
+      const decoded = decodeRecord(leaf?.bytes ?? new Uint8Array());
+      if (!decoded.ok) throw new Error(`${id}: ${decoded.why}`);
+      records.push(decoded.record);
+    }
+    expect(records.map((r) => r.kind)).toEqual(["release-decision", "relay", "relay", "relay", "receipt"]);
+    for (const r of records) {
+      expect(r.v).toBe(2);
+      expect(r.items).toEqual(tracks.map((tr) => tr.id));
+      expect(r.item).toMatch(/^bundle:ROK_KTMO_CELL:R/);
+    }
+    // Every node names the same signed bytes: one bundle id and one digest along the route.
+    expect(new Set(records.map((r) => `${r.item} ${r.itemHash}`)).size).toBe(1);
+  });
+
+  it("takes or refuses each track of a bundle on its own at the final recipient", async () => {
+    const base = { ...shiftDays(trackExample("rok-track-report"), 2), trackId: "KTMO-BUNDLE-0" };
+    clock.now = t(base.asOf);
+    const held = node("JSDF").picture.get("KOR:KTMO-BUNDLE-0")?.item.asOf;
+    expect(held).toBe(base.asOf); // from the test before
+    const mark = marks();
+    const before = sizes();
+    const older = { ...base, id: `${base.id}-OLDER`, asOf: new Date(t(base.asOf) - 1_000).toISOString() };
+    const fresh = { ...base, id: `${base.id}-FRESH`, trackId: "KTMO-BUNDLE-NEW" };
+    await Promise.all([older, fresh].map((tr) => node("ROK_KTMO_CELL").release(tr, "JSDF", "real-time")));
+    await vi.waitFor(() => expect(node("JSDF").picture.has("KOR:KTMO-BUNDLE-NEW")).toBe(true));
+    await vi.waitFor(() => expect(since(mark, "JSDF").map((r) => r.why)).toEqual(["SUPERSEDED"]));
+    expect(node("JSDF").picture.get("KOR:KTMO-BUNDLE-0")?.item.asOf).toBe(held);
+    // JSDF: a rejection of the older track, then a receipt naming only the fresh one.
+    await vi.waitFor(() => expect(added(before).JSDF).toBe(2));
+    await node("JSDF").settled();
+    const from = before.JSDF ?? 0;
+    const leaves = await (storeOf.get("JSDF") as PgliteStore).auditLeaves(from, from + 2);
+    const records = leaves.map((l) => decodeRecord(l.bytes)).map((d) => (d.ok ? d.record : d.why));
+    expect(records).toMatchObject([
+      { kind: "rejection", v: 1, item: older.id, reasons: [{ code: "SUPERSEDED" }] },
+      { kind: "receipt", v: 2, items: [fresh.id] },
+    ]);
+  });
+
   it("finds no real-time path on 2023-12-18, and audits the refusal", async () => {
     const track = { ...trackExample("rok-track-report"), trackId: "KTMO-1218" };
     clock.now = t(track.asOf);

@@ -37,6 +37,7 @@ export {
   verifyInclusion,
 } from "./proof.ts";
 export {
+  AUDIT_BUNDLE_RECORD_VERSION,
   AUDIT_RECORD_VERSION,
   AuditKind,
   AuditOutcome,

@@ -12,6 +12,14 @@ import { canonicalBytes } from "./jcs.ts";
 
 /** Version of the record layout; a change of fields is a new version, never a silent reinterpretation. */
 export const AUDIT_RECORD_VERSION = 1;
+/**
+ * Version of a record about a track bundle (several track reports released as one, see the envelope
+ * layer): version 1's fields plus `items`, the ids of the bundle's tracks; `item` is then the bundle's id
+ * and `itemHash` the digest of the bundle's signed release bytes.
+ */
+export const AUDIT_BUNDLE_RECORD_VERSION = 2;
+/** The most item ids a bundle record lists. */
+export const MAX_RECORD_ITEMS = 4096;
 
 /** What happened: a sender's release decision, a hub's relay decision, a recipient's receipt or refusal. */
 export const AuditKind = z.enum(["release-decision", "relay", "receipt", "rejection"]);
@@ -53,13 +61,15 @@ export type AuditReason = z.infer<typeof AuditReason>;
 /** One audit record. */
 export const AuditRecord = z
   .strictObject({
-    v: z.literal(AUDIT_RECORD_VERSION),
+    v: z.union([z.literal(AUDIT_RECORD_VERSION), z.literal(AUDIT_BUNDLE_RECORD_VERSION)]),
     kind: AuditKind,
     /** The node whose log holds the record. */
     node: NodeSpec.shape.id,
     at: UtcTime,
-    /** The item's id. */
+    /** The item's id (a bundle's id in a version 2 record). */
     item: z.string().min(1),
+    /** Version 2 only: the ids of the bundle's tracks that the record is about. */
+    items: z.array(z.string().min(1)).min(1).max(MAX_RECORD_ITEMS).optional(),
     sender: PartyCode,
     recipient: PartyCode,
     /** Parties from originator to recipient. */
@@ -71,6 +81,10 @@ export const AuditRecord = z
     itemHash: ItemDigest,
   })
   .superRefine((r, ctx) => {
+    if ((r.v === AUDIT_BUNDLE_RECORD_VERSION) !== (r.items !== undefined)) {
+      const message = r.items ? "only a version 2 record lists items" : "a version 2 record lists its items";
+      ctx.addIssue({ code: "custom", path: ["items"], message });
+    }
     if (!OUTCOMES_OF[r.kind].includes(r.outcome)) {
       ctx.addIssue({ code: "custom", path: ["outcome"], message: `a ${r.kind} cannot be "${r.outcome}"` });
     }
@@ -143,6 +157,8 @@ export interface DecisionContext {
   node: string;
   at: number;
   itemId: string;
+  /** For a bundle: the ids of its tracks (the record is then version 2, `itemId` the bundle's id). */
+  items?: readonly string[];
   sender: string;
   recipient: string;
   itemHash: string;
@@ -165,11 +181,12 @@ export function decisionRecord(decision: DecisionSummary, context: DecisionConte
     }
   }
   return AuditRecord.parse({
-    v: AUDIT_RECORD_VERSION,
+    v: context.items ? AUDIT_BUNDLE_RECORD_VERSION : AUDIT_RECORD_VERSION,
     kind: context.kind,
     node: context.node,
     at: isoUtc(context.at),
     item: context.itemId,
+    ...(context.items ? { items: [...context.items] } : {}),
     sender: context.sender,
     recipient: context.recipient,
     route: [...decision.route],

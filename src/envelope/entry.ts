@@ -4,12 +4,14 @@
  * batch proof is opened synchronously, with no promise per track; a report waits for jose.
  */
 import { compactDecrypt } from "jose";
-import type { Item } from "../model/item.ts";
+import type { Item, TrackReport } from "../model/item.ts";
 import { strictBase64url } from "./base64url.ts";
 import { checkMarking, compareShownLabel } from "./labels.ts";
 import type { ProofCheck } from "./originator.ts";
 import { ageProblem, type Receiver } from "./receiver.ts";
 import {
+  BundleHead,
+  bundleId,
   type EnvelopeMarking,
   type Hop,
   type OpenResult,
@@ -19,6 +21,7 @@ import {
   type RelayedRelease,
   Release,
   ReleaseHead,
+  TrackBundle,
   type WireEntry,
 } from "./schema.ts";
 
@@ -110,6 +113,7 @@ async function unseal(r: Receiver, sealed: string): Promise<Got | null> {
 interface Read {
   readonly release: RelayedRelease;
   readonly item: Item | null;
+  readonly bundle?: readonly TrackReport[];
   readonly signedLabel: unknown;
   readonly signedText: string | undefined;
 }
@@ -121,6 +125,7 @@ function readRelease(
 ): Read | { reason: RejectReason; detail: string } {
   try {
     const json = JSON.parse(bytes.toString("utf8"));
+    if (json?.v === 2) return readBundle(r, wire, json);
     const signedLabel: unknown = json?.item?.label;
     const signedText = JSON.stringify(signedLabel);
     if (wire.dest === r.self.node || r.parseRelayedItems) {
@@ -143,6 +148,50 @@ function readRelease(
   } catch {
     return { reason: "MALFORMED", detail: "release is not JSON" };
   }
+}
+
+/**
+ * Reads a track bundle. The final recipient parses every track in full and gives each the bundle's
+ * label; a relay reads only each track's id and times (`TrackHead`), and the label through its cache.
+ */
+function readBundle(
+  r: Receiver,
+  wire: WireEntry,
+  json: unknown,
+): Read | { reason: RejectReason; detail: string } {
+  const signedLabel: unknown = (json as { label?: unknown }).label;
+  const signedText = JSON.stringify(signedLabel);
+  if (wire.dest === r.self.node) {
+    const parsed = TrackBundle.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { reason: "MALFORMED", detail: `bundle: ${issue?.path.join(".")} ${issue?.message ?? ""}` };
+    }
+    const { tracks, label, ...head } = parsed.data;
+    const release: RelayedRelease = {
+      ...head,
+      v: 1,
+      item: { kind: "track-report", id: bundleId(head.origin, head.nonce), label },
+      tracks,
+    };
+    const bundle = tracks.map((t): TrackReport => ({ ...t, label }));
+    return { release, item: null, bundle, signedLabel, signedText };
+  }
+  const head = BundleHead.safeParse(json);
+  if (!head.success) {
+    const issue = head.error.issues[0];
+    return { reason: "MALFORMED", detail: `bundle: ${issue?.path.join(".")} ${issue?.message ?? ""}` };
+  }
+  const label = r.labels.parse(signedLabel, signedText);
+  if (!label) return { reason: "MALFORMED", detail: "bundle: its label is not a label" };
+  const { tracks, label: _raw, ...rest } = head.data;
+  const release: RelayedRelease = {
+    ...rest,
+    v: 1,
+    item: { kind: "track-report", id: bundleId(rest.origin, rest.nonce), label },
+    tracks,
+  };
+  return { release, item: null, signedLabel, signedText };
 }
 
 /** An entry on its way through the checks. */
@@ -204,6 +253,7 @@ function finish(ctx: Ctx, read: Read, proofProblem: ProofCheck): OpenResult {
     entry,
     release,
     item: read.item,
+    ...(read.bundle ? { bundle: read.bundle } : {}),
     originator: release.origin,
     proof,
     releaseBytes: got.bytes,

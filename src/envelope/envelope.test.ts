@@ -21,8 +21,15 @@ import {
   sealFrame,
 } from "./envelope.ts";
 import { sealHop } from "./hop.ts";
-import { makeRelease, type ReleaseBytes, signBatch, signReport } from "./originator.ts";
-import { EnvelopeBody, type Opened, type OpenResult, type OriginatorProof } from "./schema.ts";
+import { makeBundle, makeRelease, type ReleaseBytes, signBatch, signReport } from "./originator.ts";
+import {
+  bundleId,
+  EnvelopeBody,
+  MAX_BUNDLE_TRACKS,
+  type Opened,
+  type OpenResult,
+  type OriginatorProof,
+} from "./schema.ts";
 
 const T0 = Date.parse("2024-12-17T23:27:31Z");
 const ORIGIN = "ROK_KTMO_CELL";
@@ -195,6 +202,100 @@ describe("round trip through the US hub", () => {
     const frame = await openFrame(chain.receiver(CHAIN[1]), await sealFrame(hop, [entry, entry]), T0);
     if (!frame.ok) throw new Error(frame.reason);
     expect(frame.results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["ok", "REPLAY"]);
+  });
+});
+
+describe("track bundles: one release for a window's tracks to one recipient", () => {
+  const tracks = () =>
+    Array.from({ length: 6 }, (_, i) => ({ ...rokTrack(), id: `KOR-TR-B${i}`, trackId: `KTMO-B${i}` }));
+
+  async function signedBundle(items = tracks(), bytesOf?: (b: Buffer) => Buffer) {
+    const made = makeBundle({
+      origin: ORIGIN,
+      dest: DEST,
+      label: rokTrack().label,
+      tracks: items,
+      releasedAt: T0,
+    });
+    const release = bytesOf ? { ...made, bytes: bytesOf(made.bytes) } : made;
+    const [proof] = await signBatch(keysOf(ORIGIN), {
+      batchId: "bb",
+      windowStart: T0,
+      releases: [made.bytes],
+    });
+    return { release, proof: proof as OriginatorProof };
+  }
+
+  it("relays read each track's id and times only; JSDF gets every track whole, with the bundle's label", async () => {
+    const items = tracks();
+    const { release, proof } = await signedBundle(items);
+    const opened = await carry(release, proof);
+    const id = bundleId(ORIGIN, release.release.nonce);
+    for (const o of opened.slice(0, -1)) {
+      expect(o.release.item.id).toBe(id);
+      expect(o.bundle).toBeUndefined();
+      expect(o.release.tracks?.map((t) => t.id)).toEqual(items.map((t) => t.id));
+      expect(o.release.tracks?.[0]).not.toHaveProperty("trajectory");
+    }
+    const final = opened[opened.length - 1] as Opened;
+    expect(final.final).toBe(true);
+    expect(final.item).toBeNull();
+    expect(final.bundle).toEqual(items);
+  });
+
+  it("BAD_ORIGINATOR_SIGNATURE: one track of a bundle changed after signing", async () => {
+    const { release, proof } = await signedBundle(undefined, (b) =>
+      Buffer.from(b.toString("utf8").replace('"KTMO-B3"', '"KTMO-B9"')),
+    );
+    expectReason(
+      await openEnvelope(chain.receiver(CHAIN[1]), await seal(ORIGIN, CHAIN[1], release, proof), T0),
+      "BAD_ORIGINATOR_SIGNATURE",
+    );
+  });
+
+  it("MALFORMED: a bundled track with a time that is not a time, at a relay; one with a label of its own, at JSDF", async () => {
+    const bad = tracks();
+    bad[2] = { ...(bad[2] as (typeof bad)[number]), asOf: "soon" };
+    const a = await signedBundle(bad);
+    const r = await openEnvelope(
+      chain.receiver(CHAIN[1]),
+      await seal(ORIGIN, CHAIN[1], a.release, a.proof),
+      T0,
+    );
+    expectReason(r, "MALFORMED");
+    if (!r.ok) expect(r.detail).toMatch(/tracks\.2\.asOf/);
+    // A label inside a track would let a track claim another label than the one checked for the bundle.
+    const b = await signedBundle(tracks(), (bytes) => {
+      const json = JSON.parse(bytes.toString("utf8"));
+      json.tracks[0].label = json.label;
+      return Buffer.from(JSON.stringify(json));
+    });
+    const [proof] = await signBatch(keysOf(ORIGIN), {
+      batchId: "bl",
+      windowStart: T0,
+      releases: [b.release.bytes],
+    });
+    const last = CHAIN[CHAIN.length - 2] as string;
+    const wire = await sealEnvelope({
+      channel: chain.channel(last, DEST),
+      release: b.release,
+      proof: proof as OriginatorProof,
+      marking: markingFor("JPN", b.release.release.item.label),
+      recipient: peer(DEST),
+      now: T0,
+    });
+    expectReason(await openEnvelope(chain.receiver(DEST), wire, T0), "MALFORMED");
+  });
+
+  it("holds 1 to MAX_BUNDLE_TRACKS tracks", () => {
+    const label = rokTrack().label;
+    expect(() => makeBundle({ origin: ORIGIN, dest: DEST, label, tracks: [], releasedAt: T0 })).toThrow(
+      RangeError,
+    );
+    const many = Array.from({ length: MAX_BUNDLE_TRACKS + 1 }, () => rokTrack());
+    expect(() => makeBundle({ origin: ORIGIN, dest: DEST, label, tracks: many, releasedAt: T0 })).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -29,6 +29,7 @@ export { batchTree, includedUnder, inclusionProblem } from "./inclusion.ts";
 export { checkMarking, compareShownLabel, LabelCache, type MarkingRules } from "./labels.ts";
 export {
   BatchWindow,
+  makeBundle,
   makeRelease,
   OriginatorVerifier,
   type ReleaseBytes,
@@ -39,6 +40,9 @@ export { ReleaseReplayGuard } from "./replay.ts";
 export {
   BatchHeader,
   BatchProof,
+  BundledTrack,
+  BundleHead,
+  bundleId,
   EnvelopeBody,
   type EnvelopeEntry,
   EnvelopeMarking,
@@ -46,6 +50,7 @@ export {
   type Hop,
   type HopClass,
   HopHeader,
+  MAX_BUNDLE_TRACKS,
   type Opened,
   type OpenResult,
   OriginatorProof,
@@ -55,5 +60,7 @@ export {
   Release,
   ReleaseHead,
   ReportProof,
+  TrackBundle,
+  TrackHead,
   WireEntry,
 } from "./schema.ts";

@@ -11,7 +11,8 @@ import { leafHash } from "../audit/hash.ts";
 import { canonicalBytes } from "../audit/jcs.ts";
 import type { KeyRing, NodeKeys, PeerKeys } from "../keys/node-keys.ts";
 import { okpThumbprint } from "../keys/node-keys.ts";
-import type { Item } from "../model/item.ts";
+import type { Item, TrackReport } from "../model/item.ts";
+import type { Label } from "../model/label.ts";
 import { strictBase64url } from "./base64url.ts";
 import { batchTree, includedUnder, inclusionProblem } from "./inclusion.ts";
 import { randomId } from "./random.ts";
@@ -19,10 +20,14 @@ import {
   BatchHeader,
   type BatchHeader as BatchHeaderT,
   type BatchProof,
+  type BundledTrack,
+  bundleId,
+  MAX_BUNDLE_TRACKS,
   type OriginatorProof,
   type RelayedRelease,
   type Release,
   type ReportProof,
+  type TrackBundle,
 } from "./schema.ts";
 
 /** JWS `typ` of a report's detached signature. */
@@ -57,6 +62,44 @@ export function makeRelease(args: {
     item: args.item,
   };
   return { release, bytes: Buffer.from(JSON.stringify(release), "utf8") };
+}
+
+/**
+ * Builds a track bundle: the tracks (sanitised, all under `label`) an originator releases to one
+ * recipient at once, as one statement to sign. Each track is carried without its label. Returned with
+ * `release` as a node reads it back (see `RelayedRelease`), so it seals like any release.
+ */
+export function makeBundle(args: {
+  origin: string;
+  dest: string;
+  label: Label;
+  tracks: readonly TrackReport[];
+  releasedAt: number;
+  nonce?: string;
+}): ReleaseBytes {
+  if (args.tracks.length === 0 || args.tracks.length > MAX_BUNDLE_TRACKS)
+    throw new RangeError(`a bundle carries 1 to ${MAX_BUNDLE_TRACKS} tracks, not ${args.tracks.length}`);
+  const nonce = args.nonce ?? randomId();
+  const tracks: BundledTrack[] = args.tracks.map(({ label: _label, ...rest }) => rest);
+  const bundle: TrackBundle = {
+    v: 2,
+    origin: args.origin,
+    dest: args.dest,
+    releasedAt: args.releasedAt,
+    nonce,
+    label: args.label,
+    tracks,
+  };
+  const release: RelayedRelease = {
+    v: 1,
+    origin: args.origin,
+    dest: args.dest,
+    releasedAt: args.releasedAt,
+    nonce,
+    item: { kind: "track-report", id: bundleId(args.origin, nonce), label: args.label },
+    tracks,
+  };
+  return { release, bytes: Buffer.from(JSON.stringify(bundle), "utf8") };
 }
 
 /** Key ids by signing key (the JWK export and thumbprint cost more than the signature's hashing). */

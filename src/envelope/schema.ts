@@ -6,8 +6,9 @@
  */
 import { z } from "zod";
 import { NodeId } from "../keys/node-keys.ts";
-import { Item } from "../model/item.ts";
+import { Item, TrackReport } from "../model/item.ts";
 import { Label } from "../model/label.ts";
+import { IsoTime } from "../model/time.ts";
 
 const B64U = /^[A-Za-z0-9_-]+$/;
 const b64u = (what: string) => z.string().regex(B64U, `${what}: base64url`);
@@ -42,12 +43,71 @@ export const RelayedRelease = Release.extend({
     label: Label,
   }),
 });
-export type RelayedRelease = z.infer<typeof RelayedRelease>;
+/**
+ * A release as a node holds it after reading it. For a bundle, `item` stands for the whole bundle (kind
+ * `track-report`, id `bundleId(origin, nonce)`, the bundle's label) and `tracks` holds what was read of
+ * each track: the heads at a relay, the whole reports (without label) at the final recipient.
+ */
+export type RelayedRelease = z.infer<typeof RelayedRelease> & { readonly tracks?: readonly TrackHead[] };
 
 /** The head of a release with its label left unparsed, for a relay that looks the label up in its cache. */
 export const ReleaseHead = RelayedRelease.extend({
   item: RelayedRelease.shape.item.extend({ label: z.unknown() }),
 });
+
+/** The most track reports one bundle carries. */
+export const MAX_BUNDLE_TRACKS = 256;
+
+/** A track report as a bundle carries it: without its label, which is the bundle's. */
+export const BundledTrack = TrackReport.omit({ label: true });
+export type BundledTrack = z.infer<typeof BundledTrack>;
+
+/**
+ * A track bundle: the track reports an originator releases to one recipient in one window under the
+ * same label and the same decision (agreement, route and markings), signed as one release. Relays then
+ * check, decide, audit and forward each bundle once, not each track (issue 4's 10,000 updates per
+ * second); the final recipient takes or refuses each track on its own. `v: 2` tells it from a release
+ * of one item.
+ */
+export const TrackBundle = z.strictObject({
+  v: z.literal(2),
+  origin: NodeId,
+  dest: NodeId,
+  releasedAt: EpochMs,
+  nonce: Release.shape.nonce,
+  label: Label,
+  tracks: z.array(BundledTrack).min(1).max(MAX_BUNDLE_TRACKS),
+});
+export type TrackBundle = z.infer<typeof TrackBundle>;
+
+/**
+ * What a relay reads of each bundled track: its id, for the audit, and the times a policy decision
+ * reads (as of, launch, impact). The rest is passed on unread, covered by the originator's signature.
+ */
+export const TrackHead = z.object({
+  kind: z.literal("track-report"),
+  id: z.string().min(1),
+  asOf: IsoTime,
+  launch: z.object({ time: IsoTime }),
+  impact: z.object({ time: IsoTime }),
+});
+export type TrackHead = z.infer<typeof TrackHead>;
+
+/** The head of a bundle as a relay reads it, the label left unparsed (it is looked up in the label cache). */
+export const BundleHead = z.object({
+  v: z.literal(2),
+  origin: NodeId,
+  dest: NodeId,
+  releasedAt: EpochMs,
+  nonce: Release.shape.nonce,
+  label: z.unknown(),
+  tracks: z.array(TrackHead).min(1).max(MAX_BUNDLE_TRACKS),
+});
+
+/** The id a bundle goes by in audit records and refusals: its originator and nonce (unique per release). */
+export function bundleId(origin: string, nonce: string): string {
+  return `bundle:${origin}:${nonce}`;
+}
 
 /** A report's own signature: a flattened JWS (EdDSA) with detached payload, the release bytes (RFC 7515 App. F). */
 export const ReportProof = z.strictObject({
@@ -203,8 +263,13 @@ export interface Opened {
   readonly entry: EnvelopeEntry;
   /** The release; its item fully parsed only where `item` is set. */
   readonly release: RelayedRelease;
-  /** The released item as the originator signed it, parsed in full: at the final recipient, or at every hop if the receiver asks. */
+  /**
+   * The released item as the originator signed it, parsed in full: at the final recipient, or at every
+   * hop if the receiver asks. Null for a bundle (see `bundle`).
+   */
   readonly item: Item | null;
+  /** A bundle's track reports, parsed in full with the bundle's label: at the final recipient only. */
+  readonly bundle?: readonly TrackReport[];
   /** The node that signed the item. */
   readonly originator: string;
   readonly proof: OriginatorProof;

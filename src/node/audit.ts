@@ -3,6 +3,8 @@
  * mirrored in its store, and the list of refusals (with the node's or the envelope layer's reason code).
  */
 import {
+  AUDIT_BUNDLE_RECORD_VERSION,
+  AUDIT_RECORD_VERSION,
   type AuditRecord,
   canonicalBytes,
   decisionRecord,
@@ -15,6 +17,7 @@ import {
 } from "../audit/index.ts";
 import type { HandshakeFailure, RejectReason } from "../envelope/index.ts";
 import type { Item } from "../model/item.ts";
+import type { Label } from "../model/label.ts";
 import type { AuditLeaf } from "../model/store-records.ts";
 import type { Decision } from "../policy/decide.ts";
 import type { Delivery, Store } from "../ports.ts";
@@ -36,6 +39,36 @@ export type Rejection =
 /** The digest of an item's canonical JSON, as audit records carry it. */
 function hashItem(item: Item): string {
   return itemDigest(canonicalBytes(item as unknown as JsonValue));
+}
+
+/**
+ * A track bundle as audit records name it: its id, the ids of the tracks the record is about, its label,
+ * and its signed release bytes, whose digest the record carries (the same bytes at every node it passes,
+ * so the partners' records of one bundle carry one digest).
+ */
+export interface BundleSubject {
+  readonly kind: "bundle";
+  readonly id: string;
+  readonly items: readonly string[];
+  readonly label: Label;
+  readonly bytes: Uint8Array;
+}
+
+/** What a record is about: one item, or a bundle of tracks. */
+export type Audited = Item | BundleSubject;
+
+/** The version, ids and digest a record about `x` carries. */
+interface SubjectFields {
+  v: 1 | 2;
+  item: string;
+  items?: string[];
+  itemHash: string;
+}
+
+function subjectFields(x: Audited): SubjectFields {
+  if (x.kind === "bundle")
+    return { v: AUDIT_BUNDLE_RECORD_VERSION, item: x.id, items: [...x.items], itemHash: itemDigest(x.bytes) };
+  return { v: AUDIT_RECORD_VERSION, item: x.id, itemHash: hashItem(x) };
 }
 
 /**
@@ -95,60 +128,70 @@ export class NodeAudit {
     return this.#records.length + this.#queue.length + this.#writingCount;
   }
 
-  /** A receipt of an item by the route `parties`. */
-  receipt(item: Item, parties: string[], at: number): void {
-    this.append(() => ({
-      v: 1,
-      kind: "receipt",
-      node: this.node,
-      at: new Date(at).toISOString(),
-      item: item.id,
-      sender: parties[0] as string,
-      recipient: this.party,
-      route: parties,
-      outcome: "accept",
-      reasons: [],
-      itemHash: hashItem(item),
-    }));
+  /** A receipt of an item (or of a bundle's tracks) by the route `parties`. */
+  receipt(item: Audited, parties: string[], at: number): void {
+    this.append(() => {
+      const { v, item: id, items, itemHash } = subjectFields(item);
+      return {
+        v,
+        kind: "receipt",
+        node: this.node,
+        at: new Date(at).toISOString(),
+        item: id,
+        ...(items ? { items } : {}),
+        sender: parties[0] as string,
+        recipient: this.party,
+        route: parties,
+        outcome: "accept",
+        reasons: [],
+        itemHash,
+      };
+    });
   }
 
   /** A release decision, relay or policy rejection, under `decision`. */
   record(
     kind: "release-decision" | "relay" | "rejection",
     decision: Decision,
-    item: Item,
+    item: Audited,
     recipient: string,
     at: number,
     sender = this.party,
   ): void {
     if (kind === "rejection") {
       const reasons = decision.outcome === "deny" ? decision.reasons.map((r) => ({ code: r.code })) : [];
-      this.append(() => ({
-        v: 1,
-        kind: "rejection",
-        node: this.node,
-        at: new Date(at).toISOString(),
-        item: item.id,
-        sender,
-        recipient,
-        route: decision.route,
-        outcome: "reject",
-        reasons: reasons.length > 0 ? reasons : [{ code: "POLICY" }],
-        itemHash: hashItem(item),
-      }));
+      this.append(() => {
+        const { v, item: id, items, itemHash } = subjectFields(item);
+        return {
+          v,
+          kind: "rejection",
+          node: this.node,
+          at: new Date(at).toISOString(),
+          item: id,
+          ...(items ? { items } : {}),
+          sender,
+          recipient,
+          route: decision.route,
+          outcome: "reject",
+          reasons: reasons.length > 0 ? reasons : [{ code: "POLICY" }],
+          itemHash,
+        };
+      });
       return;
     }
-    this.append(() =>
-      decisionRecord(decision, {
+    this.append(() => {
+      const { item: id, items, itemHash } = subjectFields(item);
+      return decisionRecord(decision, {
         kind,
         node: this.node,
         at,
-        itemId: item.id,
+        itemId: id,
+        ...(items ? { items } : {}),
         sender,
         recipient,
-        itemHash: hashItem(item),
-      }),
-    );
+        itemHash,
+      });
+    });
   }
 
   /**
@@ -225,15 +268,19 @@ export class NodeAudit {
   }
 
   /** Refuses a delivery and audits it; without a readable item the record names the delivery instead. */
-  reject(d: Delivery, why: Rejection, detail: string, item?: Item): void {
+  reject(d: Delivery, why: Rejection, detail: string, item?: Audited): void {
     this.note(d, why, detail);
     const fromParty = this.partyOf.get(d.from) ?? this.party;
+    const subject: SubjectFields = item
+      ? subjectFields(item)
+      : { v: AUDIT_RECORD_VERSION, item: `delivery:${d.from}:${d.id}`, itemHash: itemDigest(d.payload) };
     this.append({
-      v: 1,
+      v: subject.v,
       kind: "rejection",
       node: this.node,
       at: new Date(this.now()).toISOString(),
-      item: item?.id ?? `delivery:${d.from}:${d.id}`,
+      item: subject.item,
+      ...(subject.items ? { items: subject.items } : {}),
       sender: item?.label.originator ?? fromParty,
       recipient: this.party,
       route:
@@ -242,7 +289,7 @@ export class NodeAudit {
           : [fromParty, this.party],
       outcome: "reject",
       reasons: [{ code: why }],
-      itemHash: item ? hashItem(item) : itemDigest(d.payload),
+      itemHash: subject.itemHash,
     });
   }
 }

@@ -9,8 +9,13 @@
  * tracks, share the batch), so an idle node adds no waiting to a track's latency; under load the node
  * signs at most one batch per window (plus the burst), and everything released meanwhile shares it.
  * A batch that reaches `maxItems` is signed at once.
+ *
+ * What is added need not be a release yet: with `prepare`, the batcher hands what a window gathered to
+ * it when the window closes, and signs the releases it makes of them (the node bundles a window's tracks
+ * per recipient and label there, so that relays handle a bundle once, not each track).
  */
-import { BatchWindow, type OriginatorProof, type ReleaseBytes, signBatch } from "../envelope/index.ts";
+import type { OriginatorProof, ReleaseBytes } from "../envelope/index.ts";
+import { signBatch } from "../envelope/index.ts";
 import type { NodeKeys } from "../keys/index.ts";
 
 /** A track release waiting for its batch signature, and where it goes next. */
@@ -35,10 +40,14 @@ export interface BatcherOptions {
   burst?: number;
 }
 
-/** Gathers track releases, signs them as budgeted, and passes them to `send`. */
-export class TrackBatcher<M> {
-  readonly #window: BatchWindow;
-  #pending: { track: PendingTrack<M>; done: () => void; fail: (e: unknown) => void }[] = [];
+/**
+ * Gathers tracks (`T`: releases, unless `prepare` makes releases of them), signs them as budgeted, and
+ * passes them to `send`.
+ */
+export class TrackBatcher<M, T = PendingTrack<M>> {
+  #pending: { track: T; done: () => void; fail: (e: unknown) => void }[] = [];
+  /** When the first of `#pending` came (the batch header's `windowStart`). */
+  #windowStart = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #immediate: ReturnType<typeof setImmediate> | undefined;
   #batches = 0;
@@ -52,26 +61,27 @@ export class TrackBatcher<M> {
     readonly now: () => number,
     readonly send: (signed: SignedTrack<M>[]) => Promise<void>,
     readonly options: BatcherOptions = { windowMs: 5, maxItems: 256 },
+    /** Makes the releases to sign of what a window gathered (default: they are releases already). */
+    readonly prepare: (tracks: T[]) => PendingTrack<M>[] = (tracks) => tracks as unknown as PendingTrack<M>[],
   ) {
     if (!(options.windowMs >= 0) || !(options.maxItems >= 1))
       throw new RangeError(`batcher: windowMs ${options.windowMs} and maxItems ${options.maxItems}`);
-    this.#window = new BatchWindow(options);
     this.#burst = Math.max(1, options.burst ?? 2);
     this.#tokens = this.#burst;
     this.#refilledAt = performance.now();
   }
 
-  /** Adds a release; resolves once its batch is signed and sent. */
-  add(track: PendingTrack<M>): Promise<void> {
+  /** Adds a track; resolves once its batch is signed and sent. */
+  add(track: T): Promise<void> {
     return new Promise((done, fail) => {
+      if (this.#pending.length === 0) this.#windowStart = this.now();
       this.#pending.push({ track, done, fail });
-      this.#window.add(track.release.bytes, this.now());
       if (this.#pending.length >= this.options.maxItems) void this.flush();
       else this.#schedule();
     });
   }
 
-  /** Number of releases waiting for their batch. */
+  /** Number of tracks waiting for their batch. */
   get waiting(): number {
     return this.#pending.length;
   }
@@ -120,11 +130,13 @@ export class TrackBatcher<M> {
     if (waiting.length === 0) return;
     this.#pending = [];
     if (this.#refill() >= 1) this.#tokens -= 1;
-    const { windowStart, releases } = this.#window.take();
+    const windowStart = this.#windowStart;
     try {
+      const tracks = this.prepare(waiting.map((w) => w.track));
+      const releases = tracks.map((t) => t.release.bytes);
       const batchId = `${this.keys.node}-${windowStart}-${++this.#batches}`;
       const proofs = await signBatch(this.keys, { batchId, windowStart, releases });
-      await this.send(waiting.map((w, i) => ({ ...w.track, proof: proofs[i] as OriginatorProof })));
+      await this.send(tracks.map((t, i) => ({ ...t, proof: proofs[i] as OriginatorProof })));
       for (const w of waiting) w.done();
     } catch (e) {
       for (const w of waiting) w.fail(e);

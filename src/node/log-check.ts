@@ -49,6 +49,8 @@ export interface LogProblem {
 /** An inclusion proof of one leaf about an item. */
 export interface ItemInclusion {
   item: string;
+  /** The bundle whose record names the item, when the leaf is about a bundle of tracks. */
+  bundle?: string;
   index: number;
   kind: AuditRecord["kind"];
   treeSize: number;
@@ -188,7 +190,8 @@ export async function checkNodeLog(args: LogCheckArgs): Promise<LogCheckReport> 
   const inclusions: ItemInclusion[] = [];
   const key = ring.get(node)?.sign;
   for (const item of args.items ?? []) {
-    const indices = records.flatMap((r, i) => (r?.item === item ? [i] : []));
+    // A leaf names the item itself, or lists it among a bundle's tracks (a version 2 record).
+    const indices = records.flatMap((r, i) => (r?.item === item || r?.items?.includes(item) ? [i] : []));
     if (indices.length === 0) {
       problems.push({ code: "ITEM_NOT_FOUND", message: `no leaf about ${item}`, log: node });
       continue;
@@ -216,6 +219,7 @@ export async function checkNodeLog(args: LogCheckArgs): Promise<LogCheckReport> 
         });
       inclusions.push({
         item,
+        ...(record.item !== item ? { bundle: record.item } : {}),
         index,
         kind: record.kind,
         treeSize: head.treeSize,

@@ -23,6 +23,8 @@ import {
   finishHandshake,
   type HopArgs,
   type LinkChannel,
+  MAX_BUNDLE_TRACKS,
+  makeBundle,
   makeRelease,
   type Opened,
   openFrame,
@@ -38,12 +40,19 @@ import type { Item, TrackReport } from "../model/item.ts";
 import type { ItemMeta } from "../model/store-records.ts";
 import { isoUtc } from "../model/time.ts";
 import type { NodeSpec, Topology } from "../model/topology.ts";
-import { type Channel, type Decision, decide, type Marking } from "../policy/decide.ts";
+import {
+  type Channel,
+  type Decision,
+  type DecisionItem,
+  decide,
+  type Marking,
+  type Permit,
+} from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { sanitise } from "../policy/sanitise.ts";
 import type { Delivery, Store, TrafficClass, TransportEndpoint, TransportSubscription } from "../ports.ts";
-import { NodeAudit } from "./audit.ts";
-import { type SignedTrack, TrackBatcher } from "./batcher.ts";
+import { type Audited, type BundleSubject, NodeAudit } from "./audit.ts";
+import { type PendingTrack, type SignedTrack, TrackBatcher } from "./batcher.ts";
 import { CONTROL_HEADER, Control } from "./control.ts";
 import { headRecord, PartnerHeads } from "./heads.ts";
 import { partiesOf, planRelease, type ReleasePlan } from "./routing.ts";
@@ -112,6 +121,19 @@ interface TrackMeta {
   trafficClass: TrafficClass;
 }
 
+/** A sanitised track released here, waiting for its window's bundle. */
+interface QueuedTrack {
+  item: TrackReport;
+  /** The final recipient. */
+  to: string;
+  channel: Channel;
+  /** The release decision, and the recipient's party and the time it was made (for its audit record). */
+  decision: Permit;
+  recipient: string;
+  at: number;
+  meta: TrackMeta;
+}
+
 /** An opened item this node passes on, with its marking for the next hop. */
 interface Onward {
   opened: Opened;
@@ -151,7 +173,7 @@ export class TriwatchNode {
   /** Per partner, the handshakes this node started and not yet finished, oldest first. */
   #pending = new Map<string, PendingHandshake[]>();
   #receiver: Receiver;
-  #tracks: TrackBatcher<TrackMeta>;
+  #tracks: TrackBatcher<TrackMeta, QueuedTrack>;
   /** Per next hop, the end of the queue of envelopes being sealed and sent (sequence numbers in order). */
   #sending = new Map<string, Promise<void>>();
   /** Envelopes queued in `#send` and not yet handed to the transport (or failed). */
@@ -215,10 +237,13 @@ export class TriwatchNode {
       l.a === this.id ? [l.b] : l.b === this.id ? [l.a] : [],
     );
     this.#partnerHeads = new PartnerHeads(this.#partners, deps.ring, deps.store);
-    this.#tracks = new TrackBatcher(deps.keys, deps.now, (signed) => this.#sendTracks(signed), {
-      windowMs: deps.batchWindowMs ?? 5,
-      maxItems: 256,
-    });
+    this.#tracks = new TrackBatcher<TrackMeta, QueuedTrack>(
+      deps.keys,
+      deps.now,
+      (signed) => this.#sendTracks(signed),
+      { windowMs: deps.batchWindowMs ?? 5, maxItems: MAX_BUNDLE_TRACKS },
+      (tracks) => this.#bundle(tracks),
+    );
   }
 
   /** The node's audit log (a Merkle log, mirrored in its store). */
@@ -725,12 +750,27 @@ export class TriwatchNode {
     const at = now();
     const plan = planRelease(topology, policy, item, this.id, to, channel, at);
     const recipient = this.#partyOf.get(to) ?? "?";
-    this.#audit.record("release-decision", plan.decision, item, recipient, at);
+    // A track's permit is audited with its bundle (`#bundle`), whose signed bytes the record names.
+    if (!plan.ok || item.kind !== "track-report")
+      this.#audit.record("release-decision", plan.decision, item, recipient, at);
     if (!plan.ok) return plan;
     const next = plan.path[1] as string;
     const marking = markingForParty(plan.decision, this.#partyOf.get(next) ?? "?", item, policy);
     if (!marking) throw new Error(`the permit gives no marking for ${next}`);
     const released = sanitise(item, plan.decision);
+    if (released.kind === "track-report") {
+      const trafficClass = channel === "real-time" ? "track" : "report";
+      await this.#tracks.add({
+        item: released,
+        to,
+        channel,
+        decision: plan.decision,
+        recipient,
+        at,
+        meta: { next, marking, trafficClass },
+      });
+      return plan;
+    }
     const release = makeRelease({
       origin: this.id,
       dest: to,
@@ -738,14 +778,62 @@ export class TriwatchNode {
       releasedAt: at,
       nonce: channelNonce(channel),
     });
-    if (released.kind === "track-report") {
-      const trafficClass = channel === "real-time" ? "track" : "report";
-      await this.#tracks.add({ release, meta: { next, marking, trafficClass } });
-    } else {
-      const proof = await signReport(this.#deps.keys, release.bytes);
-      await this.#send(next, "report", (hop) => sealFrame(hop, [{ release, proof, marking }]));
-    }
+    const proof = await signReport(this.#deps.keys, release.bytes);
+    await this.#send(next, "report", (hop) => sealFrame(hop, [{ release, proof, marking }]));
     return plan;
+  }
+
+  /**
+   * Makes the releases of a window's tracks: one bundle per recipient, channel, next hop, marking, label
+   * and decision (agreement and route), so that every track in a bundle was permitted alike; each
+   * bundle's release decision goes in the audit log as one record naming its tracks.
+   */
+  #bundle(tracks: QueuedTrack[]): PendingTrack<TrackMeta>[] {
+    const groups = new Map<string, QueuedTrack[]>();
+    for (const t of tracks) {
+      const { marking, next, trafficClass } = t.meta;
+      const key = [
+        t.to,
+        t.channel,
+        next,
+        trafficClass,
+        marking.party,
+        marking.level,
+        marking.banner,
+        t.decision.agreement,
+        t.decision.route.join(">"),
+        JSON.stringify(t.item.label),
+      ].join("|");
+      const group = groups.get(key);
+      if (group) group.push(t);
+      else groups.set(key, [t]);
+    }
+    const releasedAt = this.#deps.now();
+    const out: PendingTrack<TrackMeta>[] = [];
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += MAX_BUNDLE_TRACKS) {
+        const part = group.slice(i, i + MAX_BUNDLE_TRACKS);
+        const first = part[0] as QueuedTrack;
+        const release = makeBundle({
+          origin: this.id,
+          dest: first.to,
+          label: first.item.label,
+          tracks: part.map((t) => t.item),
+          releasedAt,
+          nonce: channelNonce(first.channel),
+        });
+        const subject: BundleSubject = {
+          kind: "bundle",
+          id: release.release.item.id,
+          items: part.map((t) => t.item.id),
+          label: first.item.label,
+          bytes: release.bytes,
+        };
+        this.#audit.record("release-decision", first.decision, subject, first.recipient, first.at);
+        out.push({ release, meta: first.meta });
+      }
+    }
+    return out;
   }
 
   /** Seals a window's signed tracks, one envelope per next hop and traffic class. */
@@ -872,22 +960,31 @@ export class TriwatchNode {
     d.ack();
   }
 
-  /** Decides again on one opened item and keeps it (final recipient) or queues it for the next hop. */
+  /**
+   * Decides again on one opened release and keeps it (final recipient) or queues it for the next hop. A
+   * bundle is decided track by track; a relay passes it on whole or not at all (its tracks are signed as
+   * one), and the final recipient takes or refuses each track on its own.
+   */
   async #take(d: Delivery, opened: Opened, at: number, onward: Map<string, Onward[]>): Promise<void> {
     const { policy, topology } = this.#deps;
-    const item = opened.item;
     const channel = channelOfNonce(opened.release.nonce);
-    if (!item || !channel) {
-      this.#audit.reject(d, "MALFORMED", item ? "release names no channel" : "item not parsed");
+    const subjects = decisionSubjects(opened);
+    const first = subjects[0];
+    const audited: Audited | undefined = opened.release.tracks
+      ? bundleSubject(opened, subjects)
+      : (opened.item ?? undefined);
+    if (!first || !audited || !channel) {
+      this.#audit.reject(d, "MALFORMED", first ? "release names no channel" : "item not parsed");
       return;
     }
     const { origin, dest, releasedAt } = opened.release;
-    const plan = planRelease(topology, policy, item, origin, dest, channel, releasedAt);
+    const plan = planRelease(topology, policy, first, origin, dest, channel, releasedAt);
     const path = plan.ok ? plan.path : [];
     const index = path.indexOf(this.id);
     if (index <= 0 || path[index - 1] !== opened.hop.from) {
       const route = plan.ok ? path.join("→") : "no permitted path";
-      this.#audit.reject(d, "WRONG_PATH", `${route} does not bring ${opened.hop.from}'s item here`, item);
+      const detail = `${route} does not bring ${opened.hop.from}'s item here`;
+      this.#audit.reject(d, "WRONG_PATH", detail, audited);
       return;
     }
     const parties = partiesOf(path, this.#partyOf);
@@ -895,31 +992,36 @@ export class TriwatchNode {
     const destinationParty = parties[parties.length - 1] as string;
 
     // Defence in depth: every node decides the whole route again before it takes or passes anything on.
-    const check = decide(policy, {
-      item,
+    const request = {
       sender: originParty,
       recipient: destinationParty,
       via: parties.slice(1, -1),
       channel,
       at,
-    });
-    if (check.outcome === "deny") {
-      this.#audit.record("rejection", check, item, destinationParty, at, originParty);
-      this.#audit.note(d, "POLICY", check.reasons.map((r) => r.code).join(", "));
-      return;
+    };
+    const checks = subjects.map((item) => decide(policy, { ...request, item }));
+    const check = checks.find((c): c is Permit => c.outcome === "permit");
+    if (!opened.final || !check) {
+      const denied = checks.find((c) => c.outcome === "deny");
+      if (denied) {
+        this.#audit.record("rejection", denied, audited, destinationParty, at, originParty);
+        this.#audit.note(d, "POLICY", denied.reasons.map((r) => r.code).join(", "));
+        return;
+      }
     }
+    if (!check) return; // unreachable: no subject was permitted, and a denial returned above
     // The marking this hop carried must be at least the rank this route's correspondence requires here.
-    const required = markingForParty(check, this.party, item, policy);
+    const required = markingForParty(check, this.party, first, policy);
     const shown = opened.entry.marking;
     const rank = (m: Marking) => rankIn(policy, m.party, m.level) ?? 0;
     if (required && (shown.party !== required.party || rank(shown) < rank(required))) {
       const detail = `marked ${shown.party} ${shown.level}; this route requires ${required.level}`;
-      this.#audit.reject(d, "DOWNGRADED", detail, item);
+      this.#audit.reject(d, "DOWNGRADED", detail, audited);
       return;
     }
 
     if (opened.final) {
-      await this.#accept(d, opened, item, parties, at);
+      await this.#accept(d, opened, checks, parties, at);
       return;
     }
 
@@ -928,25 +1030,31 @@ export class TriwatchNode {
     // audited under the route decision just made.
     const next = path[index + 1] as string;
     const nextParty = this.#partyOf.get(next) ?? "?";
-    let relay: Decision = check;
+    let relays: Decision[] = checks;
     if (nextParty !== this.party) {
       const rest = partiesOf(path.slice(index), this.#partyOf);
-      relay = decide(policy, {
-        item,
+      const relayRequest = {
         sender: this.party,
         recipient: destinationParty,
         via: rest.slice(1, -1),
         channel,
         at,
-      });
+      };
+      relays = subjects.map((item) => decide(policy, { ...relayRequest, item }));
     }
-    this.#audit.record("relay", relay, item, destinationParty, at, this.party);
-    if (relay.outcome === "deny") {
-      this.#audit.note(d, "POLICY", relay.reasons.map((r) => r.code).join(", "));
+    const denied = relays.find((r) => r.outcome === "deny");
+    if (denied) {
+      this.#audit.record("relay", denied, audited, destinationParty, at, this.party);
+      this.#audit.note(d, "POLICY", denied.reasons.map((r) => r.code).join(", "));
       return;
     }
+    for (const group of sameDecision(relays, subjects)) {
+      const about = opened.release.tracks ? bundleSubject(opened, group.subjects) : audited;
+      if (about) this.#audit.record("relay", group.decision, about, destinationParty, at, this.party);
+    }
+    const relay = relays[0] as Decision;
     // Re-marked in the next party's terms, as this node's own decision gives them.
-    const marking = markingForParty(relay, nextParty, item, policy);
+    const marking = relay.outcome === "permit" ? markingForParty(relay, nextParty, first, policy) : undefined;
     if (!marking) {
       this.#audit.note(d, "POLICY", `no marking for ${nextParty} on ${relay.route.join("→")}`);
       return;
@@ -954,24 +1062,41 @@ export class TriwatchNode {
     onward.set(next, [...(onward.get(next) ?? []), { opened, marking }]);
   }
 
-  async #accept(d: Delivery, opened: Opened, item: Item, parties: string[], at: number): Promise<void> {
-    if (item.kind === "track-report") {
-      const key = `${item.label.originator}:${item.trackId}`;
-      const held = this.picture.get(key);
-      const asOf = Date.parse(item.asOf);
-      if (held && Date.parse(held.item.asOf) >= asOf) {
-        const detail = `${key} as of ${item.asOf} is not newer than ${held.item.asOf}`;
-        this.#audit.reject(d, "SUPERSEDED", detail, item);
-        return;
+  /** Keeps what the final recipient was sent: each permitted track, or the report, exactly once. */
+  async #accept(
+    d: Delivery,
+    opened: Opened,
+    checks: Decision[],
+    parties: string[],
+    at: number,
+  ): Promise<void> {
+    if (opened.bundle) {
+      const accepted: string[] = [];
+      opened.bundle.forEach((item, i) => {
+        const check = checks[i] as Decision;
+        if (check.outcome === "deny") {
+          this.#audit.record("rejection", check, item, parties[parties.length - 1] as string, at, parties[0]);
+          this.#audit.note(d, "POLICY", `${item.id}: ${check.reasons.map((r) => r.code).join(", ")}`);
+          return;
+        }
+        if (this.#acceptTrack(d, opened, item, at)) accepted.push(item.id);
+      });
+      if (accepted.length > 0) {
+        const subject: BundleSubject = {
+          kind: "bundle",
+          id: opened.release.item.id,
+          items: accepted,
+          label: opened.release.item.label,
+          bytes: opened.releaseBytes,
+        };
+        this.#audit.receipt(subject, parties, at);
       }
-      // A stale update is kept (it is still the newest known) but never shown as current.
-      const stale = at - asOf > (this.#deps.stalenessMs ?? 30_000);
-      this.picture.set(key, { item, from: d.from, receivedAt: at, stale });
-      // The history write is queued, not awaited: a slow store must not hold the picture back or let a
-      // later envelope overtake this one (tracks are best effort; `idle()` and `stop()` wait for it).
-      this.#storeTrack(item, d.from, at);
-      this.#audit.receipt(item, parties, at);
-      this.#deps.observer?.({ kind: "received", item, from: d.from, origin: opened.originator, at, stale });
+      return;
+    }
+    const item = opened.item;
+    if (!item) return;
+    if (item.kind === "track-report") {
+      if (this.#acceptTrack(d, opened, item, at)) this.#audit.receipt(item, parties, at);
       return;
     }
     // Exactly once: the inbox key is the release (originator and nonce), whichever envelope carried it.
@@ -1005,4 +1130,64 @@ export class TriwatchNode {
       stale: false,
     });
   }
+
+  /**
+   * Puts a partner track in the picture unless the one held is as new or newer (then refused as
+   * SUPERSEDED); a stale one is kept, as the newest known, but never shown as current. True if taken.
+   */
+  #acceptTrack(d: Delivery, opened: Opened, item: TrackReport, at: number): boolean {
+    const key = `${item.label.originator}:${item.trackId}`;
+    const held = this.picture.get(key);
+    const asOf = Date.parse(item.asOf);
+    if (held && Date.parse(held.item.asOf) >= asOf) {
+      const detail = `${key} as of ${item.asOf} is not newer than ${held.item.asOf}`;
+      this.#audit.reject(d, "SUPERSEDED", detail, item);
+      return false;
+    }
+    const stale = at - asOf > (this.#deps.stalenessMs ?? 30_000);
+    this.picture.set(key, { item, from: d.from, receivedAt: at, stale });
+    // The history write is queued, not awaited: a slow store must not hold the picture back or let a
+    // later envelope overtake this one (tracks are best effort; `idle()` and `stop()` wait for it).
+    this.#storeTrack(item, d.from, at);
+    this.#deps.observer?.({ kind: "received", item, from: d.from, origin: opened.originator, at, stale });
+    return true;
+  }
+}
+
+/**
+ * What a node decides on for an opened release: the item; a bundle's tracks in full at the final
+ * recipient; at a relay, each bundled track's id and times with the bundle's label.
+ */
+function decisionSubjects(opened: Opened): DecisionItem[] {
+  if (opened.bundle) return [...opened.bundle];
+  const { tracks, item } = opened.release;
+  if (tracks) return tracks.map((t) => ({ ...t, label: item.label }));
+  return opened.item ? [opened.item] : [];
+}
+
+/** A bundle as audit records name it, about the tracks `subjects` (all of its tracks, or some). */
+function bundleSubject(opened: Opened, subjects: readonly DecisionItem[]): BundleSubject {
+  return {
+    kind: "bundle",
+    id: opened.release.item.id,
+    items: subjects.map((s) => s.id),
+    label: opened.release.item.label,
+    bytes: opened.releaseBytes,
+  };
+}
+
+/** Subjects grouped by identical decisions (outcome, agreement and route), in order of first appearance. */
+function sameDecision(
+  decisions: readonly Decision[],
+  subjects: readonly DecisionItem[],
+): { decision: Decision; subjects: DecisionItem[] }[] {
+  const groups = new Map<string, { decision: Decision; subjects: DecisionItem[] }>();
+  decisions.forEach((decision, i) => {
+    const agreement = decision.outcome === "permit" ? decision.agreement : "";
+    const key = `${decision.outcome}|${agreement}|${decision.route.join(">")}`;
+    const group = groups.get(key) ?? { decision, subjects: [] };
+    group.subjects.push(subjects[i] as DecisionItem);
+    groups.set(key, group);
+  });
+  return [...groups.values()];
 }

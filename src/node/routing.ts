@@ -6,7 +6,7 @@
  */
 import type { Item } from "../model/item.ts";
 import type { Topology } from "../model/topology.ts";
-import { type Channel, type Decision, decide } from "../policy/decide.ts";
+import { type Channel, type Decision, type DecisionItem, decide } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";
 import { intervalAt } from "../policy/status.ts";
 
@@ -111,7 +111,7 @@ function pathsAt(topology: Topology, policy: Policy, at: number, from: string, t
 export function planRelease(
   topology: Topology,
   policy: Policy,
-  item: Item,
+  item: DecisionItem,
   from: string,
   to: string,
   channel: Channel,

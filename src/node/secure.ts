@@ -37,7 +37,7 @@ export function channelOfNonce(nonce: string): Channel | undefined {
 export function markingForParty(
   permit: Permit,
   party: string,
-  item: Item,
+  item: Pick<Item, "label">,
   policy: Policy,
 ): Marking | undefined {
   const { route } = permit;

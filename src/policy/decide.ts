@@ -11,6 +11,7 @@ import { choose } from "./choice.ts";
 import {
   type Channel,
   type Decision,
+  type DecisionItem,
   type DecisionRequest,
   type Denial,
   LazyReason,
@@ -31,6 +32,7 @@ import { intervalAt, type StatusInterval } from "./status.ts";
 export type {
   Channel,
   Decision,
+  DecisionItem,
   DecisionRequest,
   Denial,
   DenialCode,
@@ -102,7 +104,7 @@ function trackTimes(
   facts: RequestFacts,
 ): { asOf: number; launch: number; impact: number } {
   if (!facts.times) {
-    const item = req.item as Extract<Item, { kind: "track-report" }>;
+    const item = req.item as Extract<DecisionItem, { kind: "track-report" }>;
     facts.times = {
       asOf: toMs(item.asOf),
       launch: toMs(item.launch.time),

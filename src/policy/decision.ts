@@ -3,13 +3,30 @@
  * policy core and everything that stores, signs, audits or shows decisions.
  */
 import type { Item } from "../model/item.ts";
+import type { Label } from "../model/label.ts";
 
 /** Ways of delivery: a real-time data link, or case-by-case exchange. */
 export type Channel = "real-time" | "deferred";
 
+/**
+ * What a decision reads of an item: its kind, id and label, and a track report's times (the real-time
+ * mechanism's launch-to-impact window). Every item fits; so does what a relay reads of a bundled track
+ * (`TrackHead` and the bundle's label), which passes the rest of the track on unread.
+ */
+export type DecisionItem =
+  | {
+      readonly kind: "track-report";
+      readonly id: string;
+      readonly label: Label;
+      readonly asOf: string;
+      readonly launch: { readonly time: string };
+      readonly impact: { readonly time: string };
+    }
+  | { readonly kind: Exclude<Item["kind"], "track-report">; readonly id: string; readonly label: Label };
+
 /** What is asked. `at` is epoch milliseconds; `via` lists the parties the item passes through. */
 export interface DecisionRequest {
-  item: Item;
+  item: DecisionItem;
   sender: string;
   recipient: string;
   via?: readonly string[];

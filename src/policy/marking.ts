@@ -50,7 +50,7 @@ function markingStem(policy: Policy, party: string, row: CompiledRow, originator
 }
 
 /** The REL TO set as a bit mask over the policy's parties, or −1 if it names a party the policy lacks. */
-export function relToMask(policy: Policy, item: Item): number {
+export function relToMask(policy: Policy, item: Pick<Item, "label">): number {
   let mask = 0;
   for (const p of item.label.releasableTo) {
     const index = policy.partyIndex.get(p);
@@ -61,7 +61,7 @@ export function relToMask(policy: Policy, item: Item): number {
 }
 
 /** The REL TO suffix of a banner (`//REL TO USA, JPN, KOR`), or nothing without a REL TO marking. */
-export function relToSuffix(item: Item): string {
+export function relToSuffix(item: Pick<Item, "label">): string {
   const relTo = item.label.releasableTo;
   return relTo.length > 0 ? `//REL TO ${relTo.join(", ")}` : "";
 }
@@ -71,7 +71,7 @@ export function markingFor(
   policy: Policy,
   party: string,
   row: CompiledRow,
-  item: Item,
+  item: Pick<Item, "label">,
   mask = relToMask(policy, item),
 ): Marking {
   const stem = markingStem(policy, party, row, item.label.originator);
@@ -96,11 +96,11 @@ function hasPath(obj: Record<string, unknown>, path: string): boolean {
 }
 
 /** Fields of the item that release under this agreement removes, sorted. */
-export function removedFields(c: CompiledAgreement, item: Item): string[] {
+export function removedFields(c: CompiledAgreement, item: Pick<Item, "label">): string[] {
   return computeRemoved(c, item);
 }
 
-function computeRemoved(c: CompiledAgreement, item: Item): string[] {
+function computeRemoved(c: CompiledAgreement, item: Pick<Item, "label">): string[] {
   const removed: string[] = [];
   const record = item as unknown as Record<string, unknown>;
   for (const f of c.removeFields) if (hasPath(record, f)) removed.push(f);

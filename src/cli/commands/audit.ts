@@ -122,7 +122,7 @@ function describe(r: LogCheckReport): string {
   );
   for (const i of r.inclusions) {
     lines.push(
-      `  ${i.item}: leaf ${i.index} (${i.kind}) in ${r.node}@${i.treeSize}: ${i.ok ? "included" : "NOT included"} (path of ${i.proof.length})`,
+      `  ${i.item}${i.bundle ? ` (in ${i.bundle})` : ""}: leaf ${i.index} (${i.kind}) in ${r.node}@${i.treeSize}: ${i.ok ? "included" : "NOT included"} (path of ${i.proof.length})`,
     );
   }
   for (const p of r.partners) {

@@ -4,7 +4,6 @@
  * permits it, so a ROK track reaches JSDF through the US hub under the 2023 mechanism, or directly under
  * GSOMIA on the case-by-case channel, and not at all where no agreement allows it.
  */
-import type { Item } from "../model/item.ts";
 import type { Topology } from "../model/topology.ts";
 import { type Channel, type Decision, type DecisionItem, decide } from "../policy/decide.ts";
 import type { Policy } from "../policy/policy.ts";

@@ -28,7 +28,9 @@ export { HOP_TYP, openHop, readHop, sealHop } from "./hop.ts";
 export { batchTree, includedUnder, inclusionProblem } from "./inclusion.ts";
 export { checkMarking, compareShownLabel, LabelCache, type MarkingRules } from "./labels.ts";
 export {
+  assembleBundle,
   BatchWindow,
+  bundledTrackJson,
   makeBundle,
   makeRelease,
   OriginatorVerifier,

@@ -20,7 +20,6 @@ import {
   BatchHeader,
   type BatchHeader as BatchHeaderT,
   type BatchProof,
-  type BundledTrack,
   bundleId,
   MAX_BUNDLE_TRACKS,
   type OriginatorProof,
@@ -64,10 +63,16 @@ export function makeRelease(args: {
   return { release, bytes: Buffer.from(JSON.stringify(release), "utf8") };
 }
 
+/** A track's JSON as a bundle carries it: without its label, which is the bundle's. */
+export function bundledTrackJson(track: TrackReport): string {
+  const { label: _label, ...rest } = track;
+  return JSON.stringify(rest);
+}
+
 /**
  * Builds a track bundle: the tracks (sanitised, all under `label`) an originator releases to one
- * recipient at once, as one statement to sign. Each track is carried without its label. Returned with
- * `release` as a node reads it back (see `RelayedRelease`), so it seals like any release.
+ * recipient at once, as one statement to sign. Returned with `release` as a node reads it back (see
+ * `RelayedRelease`), so it seals like any release; its `tracks` are left out (nothing was read).
  */
 export function makeBundle(args: {
   origin: string;
@@ -77,19 +82,35 @@ export function makeBundle(args: {
   releasedAt: number;
   nonce?: string;
 }): ReleaseBytes {
-  if (args.tracks.length === 0 || args.tracks.length > MAX_BUNDLE_TRACKS)
-    throw new RangeError(`a bundle carries 1 to ${MAX_BUNDLE_TRACKS} tracks, not ${args.tracks.length}`);
+  const { tracks, ...rest } = args;
+  return assembleBundle({ ...rest, trackJson: tracks.map(bundledTrackJson) });
+}
+
+/**
+ * Builds a track bundle from each track's JSON as `bundledTrackJson` wrote it (an originator writes each
+ * track's JSON when it releases it, so what is signed is the track as it was then).
+ */
+export function assembleBundle(args: {
+  origin: string;
+  dest: string;
+  label: Label;
+  trackJson: readonly string[];
+  releasedAt: number;
+  nonce?: string;
+}): ReleaseBytes {
+  const count = args.trackJson.length;
+  if (count === 0 || count > MAX_BUNDLE_TRACKS)
+    throw new RangeError(`a bundle carries 1 to ${MAX_BUNDLE_TRACKS} tracks, not ${count}`);
   const nonce = args.nonce ?? randomId();
-  const tracks: BundledTrack[] = args.tracks.map(({ label: _label, ...rest }) => rest);
-  const bundle: TrackBundle = {
+  const head: Omit<TrackBundle, "tracks"> = {
     v: 2,
     origin: args.origin,
     dest: args.dest,
     releasedAt: args.releasedAt,
     nonce,
     label: args.label,
-    tracks,
   };
+  const text = `${JSON.stringify(head).slice(0, -1)},"tracks":[${args.trackJson.join(",")}]}`;
   const release: RelayedRelease = {
     v: 1,
     origin: args.origin,
@@ -97,9 +118,8 @@ export function makeBundle(args: {
     releasedAt: args.releasedAt,
     nonce,
     item: { kind: "track-report", id: bundleId(args.origin, nonce), label: args.label },
-    tracks,
   };
-  return { release, bytes: Buffer.from(JSON.stringify(bundle), "utf8") };
+  return { release, bytes: Buffer.from(text, "utf8") };
 }
 
 /** Key ids by signing key (the JWK export and thumbprint cost more than the signature's hashing). */

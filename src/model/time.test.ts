@@ -42,4 +42,35 @@ describe("parseIso", () => {
     expect(parseIso("2023-12-19T25:00:00Z").ok).toBe(false);
     expect(parseIso("2023-12-19T10:00:00").ok).toBe(false);
   });
+
+  it("reads what toISOString writes exactly as Date does, and refuses what is not in the calendar", () => {
+    const two = (lo: number, hi: number) =>
+      fc.integer({ min: lo, max: hi }).map((v) => String(v).padStart(2, "0"));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1000, max: 9999 }),
+        two(0, 19),
+        two(0, 39),
+        two(0, 29),
+        two(0, 69),
+        two(0, 69),
+        fc.option(fc.integer({ min: 0, max: 999 }).map((v) => String(v).padStart(3, "0"))),
+        (y, mo, d, h, mi, se, f) => {
+          const s = `${y}-${mo}-${d}T${h}:${mi}:${se}${f === null ? "" : `.${f}`}Z`;
+          const ms = Date.parse(s);
+          // In the calendar exactly when Date reads it back to the same instant, field for field.
+          const valid =
+            !Number.isNaN(ms) && new Date(ms).toISOString() === (f === null ? s.replace("Z", ".000Z") : s);
+          expect(parseIso(s)).toEqual(valid ? { ok: true, ms } : expect.objectContaining({ ok: false }));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    expect(parseIso("2024-02-29T12:00:00.250Z")).toEqual({
+      ok: true,
+      ms: Date.parse("2024-02-29T12:00:00.250Z"),
+    });
+    expect(parseIso("2100-02-29T00:00:00Z").ok).toBe(false);
+    expect(parseIso("0099-12-31T00:00:00Z")).toEqual({ ok: true, ms: Date.parse("0099-12-31T00:00:00Z") });
+  });
 });

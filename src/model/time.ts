@@ -15,6 +15,8 @@ export type IsoParse = { ok: true; ms: number } | { ok: false; why: string };
  * zone (`2023-12-19T09:00:00+09:00`, `…Z`). Rejects impossible calendar dates and times without a zone.
  */
 export function parseIso(text: string, defaultOffset = "Z"): IsoParse {
+  const fast = canonicalUtc(text);
+  if (fast !== null) return { ok: true, ms: fast };
   const m = ISO_RE.exec(text);
   if (!m)
     return {
@@ -36,6 +38,40 @@ export function parseIso(text: string, defaultOffset = "Z"): IsoParse {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return { ok: false, why: `"${text}" could not be read as a time` };
   return { ok: true, ms };
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch milliseconds of a valid `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mm:ss.fffZ` (what
+ * `toISOString` writes, and nearly every time on the wire), read without a regex or Date; null for
+ * anything else, invalid or not, which `parseIso` then reads (and explains) the general way. Years
+ * before 1000 are left to the general way too (Date.UTC reads years 0–99 as 1900–1999).
+ */
+function canonicalUtc(text: string): number | null {
+  const n = text.length;
+  if ((n !== 20 && n !== 24) || text.charCodeAt(n - 1) !== 90) return null;
+  if (
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    (n === 24 && text.charCodeAt(19) !== 46)
+  )
+    return null;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const se = digits(text, 17, 2);
+  const f = n === 24 ? digits(text, 20, 3) : 0;
+  // NaN (a non-digit) fails every comparison below and falls to the general way.
+  if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59 && f >= 0)) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] as number))) return null;
+  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + se * 1000 + f;
 }
 
 /** A zod schema for an ISO date or date-time string that exists in the calendar. */

@@ -19,12 +19,13 @@ import { createHash } from "node:crypto";
 import { type Misbehaviour, type SignedTreeHead, signTreeHead, TreeHead, toBase64 } from "../audit/index.ts";
 import {
   answerHandshake,
+  assembleBundle,
+  bundledTrackJson,
   type EntryArgs,
   finishHandshake,
   type HopArgs,
   type LinkChannel,
   MAX_BUNDLE_TRACKS,
-  makeBundle,
   makeRelease,
   type Opened,
   openFrame,
@@ -124,6 +125,8 @@ interface TrackMeta {
 /** A sanitised track released here, waiting for its window's bundle. */
 interface QueuedTrack {
   item: TrackReport;
+  /** Its JSON in the bundle (`bundledTrackJson`), written when it was released. */
+  json: string;
   /** The final recipient. */
   to: string;
   channel: Channel;
@@ -762,6 +765,7 @@ export class TriwatchNode {
       const trafficClass = channel === "real-time" ? "track" : "report";
       await this.#tracks.add({
         item: released,
+        json: bundledTrackJson(released),
         to,
         channel,
         decision: plan.decision,
@@ -814,11 +818,11 @@ export class TriwatchNode {
       for (let i = 0; i < group.length; i += MAX_BUNDLE_TRACKS) {
         const part = group.slice(i, i + MAX_BUNDLE_TRACKS);
         const first = part[0] as QueuedTrack;
-        const release = makeBundle({
+        const release = assembleBundle({
           origin: this.id,
           dest: first.to,
           label: first.item.label,
-          tracks: part.map((t) => t.item),
+          trackJson: part.map((t) => t.json),
           releasedAt,
           nonce: channelNonce(first.channel),
         });

@@ -29,4 +29,16 @@ describe("sanitise", () => {
     expect(released.label).not.toHaveProperty("approvals");
     expect(item.label.approvals).toEqual([]);
   });
+
+  it("copies only what it changes: the input keeps every field, deep ones included", () => {
+    const item = example("intel-nuclear-test");
+    const before = JSON.stringify(item);
+    const released = sanitise(item, {
+      removedFields: ["label.approvals", "label.nope.deeper", "collection"],
+    });
+    expect(JSON.stringify(item)).toBe(before);
+    expect(released.label).not.toBe(item.label);
+    expect(released.label).not.toHaveProperty("approvals");
+    expect(released.label.originator).toBe(item.label.originator);
+  });
 });

@@ -4,7 +4,8 @@
  * end to end (originator release + Merkle batch signature; per hop one `dir`/A256GCM JWE whose tag is the
  * hop MAC, the originator proof, label and marking checked per track, re-sealed for the next hop; the
  * final open), with one envelope per track and with one envelope per window, then a paced run at 10,000
- * tracks/s with real 5 ms windows that reports latency. CPU is this process's own (process.cpuUsage), so
+ * tracks/s with real 5 ms windows that reports latency. This checkout is also measured with each window's
+ * tracks in one track bundle (one release, as nodes send them), beside one release per track. CPU is this process's own (process.cpuUsage), so
  * rates are per core; other processes share the machine, so each framed figure is repeated (`--rounds`)
  * and reported as a range.
  *
@@ -45,7 +46,8 @@ interface Impl {
     typeof envelope,
     "openEnvelope" | "openFrame" | "relayEnvelope" | "relayFrame" | "sealEnvelope" | "sealFrame"
   >;
-  originator: Pick<typeof originator, "makeRelease" | "signBatch">;
+  originator: Pick<typeof originator, "makeRelease" | "signBatch"> &
+    Partial<Pick<typeof originator, "makeBundle">>;
 }
 type Chain = fixture.Chain;
 type ReleaseBytes = originator.ReleaseBytes;
@@ -149,7 +151,7 @@ async function carryWindow(
     const good = frame.results.filter((r): r is Opened => r.ok);
     if (good.length !== releases.length)
       throw new Error(`hop ${i}: ${releases.length - good.length} refused`);
-    if (i === hops) return good.filter((o) => o.final).length;
+    if (i === hops) return good.filter((o) => o.final).reduce((n, o) => n + (o.bundle?.length ?? 1), 0);
     wire = await relayFrame(good, hopTo(chain, i + 1, now), (o) => markingAt(i + 1, o));
   }
   return 0;
@@ -162,20 +164,32 @@ async function endToEnd(
   perBatch: number,
   ms: number,
   framed: boolean,
+  bundled = false,
 ): Promise<Measure> {
   const now = Date.now();
   const chain = await impl.fixture.buildChain(now);
   const origin = chain.keys.get(to(0)) ?? fail("origin");
-  const { makeRelease, signBatch } = impl.originator;
+  const { makeRelease, signBatch, makeBundle } = impl.originator;
+  if (bundled && !makeBundle) throw new Error(`${impl.name} has no track bundles`);
   let n = 0;
   let delivered = 0;
   let batch = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
-    const releases = Array.from({ length: perBatch }, () =>
-      makeRelease({ origin: origin.node, dest: to(hops), item: released(n++), releasedAt: now }),
-    );
+    const items = Array.from({ length: perBatch }, () => released(n++));
+    const releases =
+      bundled && makeBundle
+        ? [
+            makeBundle({
+              origin: origin.node,
+              dest: to(hops),
+              label: (items[0] as TrackReport).label,
+              tracks: items,
+              releasedAt: now,
+            }),
+          ]
+        : items.map((item) => makeRelease({ origin: origin.node, dest: to(hops), item, releasedAt: now }));
     const proofs = await signBatch(origin, {
       batchId: `b${batch++}`,
       windowStart: now,
@@ -317,12 +331,16 @@ async function main() {
     `\n${perBatch} tracks per ${WINDOW_MS} ms window at ${RATE}/s; one Ed25519 signature per window`,
   );
   const framed = new Map<Impl, Measure[]>(impls.map((i) => [i, []]));
+  const bundledM: Measure[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const impl of impls) {
       const m = await endToEnd(impl, 3, perBatch, ms, true);
       framed.get(impl)?.push(m);
       row(`[${impl.name}] 3 hops, one envelope per window, round ${round + 1}`, m);
     }
+    const b = await endToEnd(CURRENT, 3, perBatch, ms, true, true);
+    bundledM.push(b);
+    row(`[${CURRENT.name}] 3 hops, the window's tracks in one bundle, round ${round + 1}`, b);
   }
   for (const impl of impls) {
     row(
@@ -346,6 +364,14 @@ async function main() {
     console.log(
       `[${impl.name}] one envelope per window, 3 hops: ${r.text}; ${RATE}/s needs ${need.toFixed(2)}–${needHi.toFixed(2)} ` +
         `of 2 cores: ${needHi <= 2 ? "fits" : need <= 2 ? "fits only in the better rounds" : "does NOT fit"}`,
+    );
+  }
+
+  {
+    const r = range(bundledM);
+    console.log(
+      `[${CURRENT.name}] one bundle per window, 3 hops: ${r.text}; ${RATE}/s needs ${((RATE * r.lo) / 1e6).toFixed(2)}–` +
+        `${((RATE * r.hi) / 1e6).toFixed(2)} of 2 cores`,
     );
   }
 

@@ -1014,8 +1014,9 @@ export class TriwatchNode {
       }
     }
     if (!check) return; // unreachable: no subject was permitted, and a denial returned above
-    // The marking this hop carried must be at least the rank this route's correspondence requires here.
-    const required = markingForParty(check, this.party, first, policy);
+    // The marking this hop carried must be at least the rank this route's correspondence requires here
+    // (for a bundle whose tracks fell under different agreements, the highest any of them requires).
+    const required = strictestMarking(policy, permitsOf(checks), this.party, first, false);
     const shown = opened.entry.marking;
     const rank = (m: Marking) => rankIn(policy, m.party, m.level) ?? 0;
     if (required && (shown.party !== required.party || rank(shown) < rank(required))) {
@@ -1056,11 +1057,12 @@ export class TriwatchNode {
       const about = opened.release.tracks ? bundleSubject(opened, group.subjects) : audited;
       if (about) this.#audit.record("relay", group.decision, about, destinationParty, at, this.party);
     }
-    const relay = relays[0] as Decision;
-    // Re-marked in the next party's terms, as this node's own decision gives them.
-    const marking = relay.outcome === "permit" ? markingForParty(relay, nextParty, first, policy) : undefined;
+    // Re-marked in the next party's terms, as this node's own decisions give them (the highest grade any
+    // of a bundle's tracks requires: the bundle travels under one marking).
+    const marking = strictestMarking(policy, permitsOf(relays), nextParty, first, true);
     if (!marking) {
-      this.#audit.note(d, "POLICY", `no marking for ${nextParty} on ${relay.route.join("→")}`);
+      const route = (relays[0] as Decision).route.join("→");
+      this.#audit.note(d, "POLICY", `no marking for ${nextParty} on ${route}`);
       return;
     }
     onward.set(next, [...(onward.get(next) ?? []), { opened, marking }]);
@@ -1178,6 +1180,38 @@ function bundleSubject(opened: Opened, subjects: readonly DecisionItem[]): Bundl
     label: opened.release.item.label,
     bytes: opened.releaseBytes,
   };
+}
+
+/** The permits among `decisions`, one per agreement and route (the marking follows from those). */
+function permitsOf(decisions: readonly Decision[]): Permit[] {
+  const seen = new Map<string, Permit>();
+  for (const d of decisions) if (d.outcome === "permit") seen.set(`${d.agreement}|${d.route.join(">")}`, d);
+  return [...seen.values()];
+}
+
+/**
+ * The marking of highest rank that any of `permits` gives `party`. With `everyPermit`, undefined if one
+ * of them gives none (a bundle cannot travel under a marking some of its tracks lack); without, only
+ * undefined if none gives one.
+ */
+function strictestMarking(
+  policy: Policy,
+  permits: readonly Permit[],
+  party: string,
+  item: DecisionItem,
+  everyPermit: boolean,
+): Marking | undefined {
+  let strictest: Marking | undefined;
+  for (const permit of permits) {
+    const m = markingForParty(permit, party, item, policy);
+    if (!m) {
+      if (everyPermit) return undefined;
+      continue;
+    }
+    const rank = rankIn(policy, m.party, m.level) ?? 0;
+    if (!strictest || rank > (rankIn(policy, strictest.party, strictest.level) ?? 0)) strictest = m;
+  }
+  return strictest;
 }
 
 /** Subjects grouped by identical decisions (outcome, agreement and route), in order of first appearance. */

@@ -29,7 +29,6 @@ export { batchTree, includedUnder, inclusionProblem } from "./inclusion.ts";
 export { checkMarking, compareShownLabel, LabelCache, type MarkingRules } from "./labels.ts";
 export {
   assembleBundle,
-  BatchWindow,
   bundledTrackJson,
   makeBundle,
   makeRelease,

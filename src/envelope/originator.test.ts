@@ -3,14 +3,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalBytes } from "../audit/jcs.ts";
 import { generateNodeKeys, type KeyRing, peerKeysOf } from "../keys/node-keys.ts";
 import { rokReport, rokTrack } from "./chain.fixture.ts";
-import {
-  BATCH_TYP,
-  BatchWindow,
-  makeRelease,
-  OriginatorVerifier,
-  signBatch,
-  signReport,
-} from "./originator.ts";
+import { BATCH_TYP, makeRelease, OriginatorVerifier, signBatch, signReport } from "./originator.ts";
 import type { BatchProof } from "./schema.ts";
 
 const T0 = 1_734_478_051_000;
@@ -173,22 +166,5 @@ describe("batch signatures", () => {
     expect(v.signatureChecks).toBe(3); // still cached
     await v.verify(a.bytes, rok.node, a.proof);
     expect(v.signatureChecks).toBe(4); // evicted, verified again
-  });
-});
-
-describe("batch window", () => {
-  it("is due when its time has run or it is full", () => {
-    const w = new BatchWindow({ windowMs: 5, maxItems: 3 });
-    expect(w.closesAt()).toBeNull();
-    expect(w.add(Buffer.from("a"), 100)).toBe(false);
-    expect(w.closesAt()).toBe(105);
-    expect(w.due(104)).toBe(false);
-    expect(w.due(105)).toBe(true);
-    expect(w.add(Buffer.from("b"), 101)).toBe(false);
-    expect(w.add(Buffer.from("c"), 102)).toBe(true);
-    const taken = w.take();
-    expect(taken.windowStart).toBe(100);
-    expect(taken.releases.map((r) => Buffer.from(r).toString())).toEqual(["a", "b", "c"]);
-    expect(w.due(1000)).toBe(false);
   });
 });

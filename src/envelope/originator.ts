@@ -213,41 +213,6 @@ function verifyCompactEdDSA(
   return { header, payload: Buffer.from(p, "base64url") };
 }
 
-/**
- * Gathers releases for one batch. Pure bookkeeping: the caller passes the time, and flushes when `due`
- * says so (or from a timer at `closesAt`). The window bounds the latency batching adds; `maxItems`
- * bounds the tree, so audit paths stay short.
- */
-export class BatchWindow {
-  #items: Uint8Array[] = [];
-  #start = 0;
-  constructor(readonly options: { windowMs: number; maxItems: number }) {}
-
-  /** Adds a release; returns true when the batch should now be signed. */
-  add(release: Uint8Array, now: number): boolean {
-    if (this.#items.length === 0) this.#start = now;
-    this.#items.push(release);
-    return this.due(now);
-  }
-  /** Whether the window has run its time or filled up. */
-  due(now: number): boolean {
-    return (
-      this.#items.length > 0 &&
-      (this.#items.length >= this.options.maxItems || now - this.#start >= this.options.windowMs)
-    );
-  }
-  /** When the open window closes, or null if nothing is waiting. */
-  closesAt(): number | null {
-    return this.#items.length === 0 ? null : this.#start + this.options.windowMs;
-  }
-  /** Empties the window and returns its contents. */
-  take(): { windowStart: number; releases: Uint8Array[] } {
-    const out = { windowStart: this.#start, releases: this.#items };
-    this.#items = [];
-    return out;
-  }
-}
-
 function headerProblem(
   header: { typ?: string | undefined; kid?: string | undefined } | undefined,
   typ: string,

@@ -95,11 +95,7 @@ export type TrackHead = z.infer<typeof TrackHead>;
 
 /** The head of a bundle as a relay reads it, the label left unparsed (it is looked up in the label cache). */
 export const BundleHead = z.object({
-  v: z.literal(2),
-  origin: NodeId,
-  dest: NodeId,
-  releasedAt: EpochMs,
-  nonce: Release.shape.nonce,
+  ...TrackBundle.shape,
   label: z.unknown(),
   tracks: z.array(TrackHead).min(1).max(MAX_BUNDLE_TRACKS),
 });

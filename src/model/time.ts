@@ -60,12 +60,7 @@ function canonicalUtc(text: string): number | null {
     (n === 24 && text.charCodeAt(19) !== 46)
   )
     return null;
-  const y = digits(text, 0, 4);
-  const mo = digits(text, 5, 2);
-  const d = digits(text, 8, 2);
-  const h = digits(text, 11, 2);
-  const mi = digits(text, 14, 2);
-  const se = digits(text, 17, 2);
+  const [y, mo, d, h, mi, se] = dateTimeDigits(text);
   const f = n === 24 ? digits(text, 20, 3) : 0;
   // NaN (a non-digit) fails every comparison below and falls to the general way.
   if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59 && f >= 0)) return null;
@@ -95,6 +90,18 @@ function digits(s: string, at: number, count: number): number {
   return v;
 }
 
+/** Year, month, day, hour, minute and second of `YYYY-MM-DDThh:mm:ss…` (NaN where a digit is not). */
+function dateTimeDigits(s: string): [number, number, number, number, number, number] {
+  return [
+    digits(s, 0, 4),
+    digits(s, 5, 2),
+    digits(s, 8, 2),
+    digits(s, 11, 2),
+    digits(s, 14, 2),
+    digits(s, 17, 2),
+  ];
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
@@ -120,12 +127,7 @@ export function isoToMs(s: string): number {
     s.charCodeAt(13) === 58 &&
     s.charCodeAt(16) === 58
   ) {
-    const y = digits(s, 0, 4);
-    const mo = digits(s, 5, 2);
-    const d = digits(s, 8, 2);
-    const h = digits(s, 11, 2);
-    const mi = digits(s, 14, 2);
-    const se = digits(s, 17, 2);
+    const [y, mo, d, h, mi, se] = dateTimeDigits(s);
     let i = 19;
     let ms = 0;
     if (s.charCodeAt(i) === 46) {

@@ -102,6 +102,20 @@ describe("runExercise (2016-09-05)", () => {
     ).toBeLessThanOrEqual(152_000);
   });
 
+  it("shows each relay and receipt once per track and step, naming the track, though tracks travel in bundles", () => {
+    const steps = all.timeline.events.filter(
+      (e) => e.type === "decision" && (e.action === "relay" || e.action === "receipt"),
+    );
+    expect(steps.length).toBeGreaterThan(0);
+    const keys = steps.map((e) =>
+      e.type === "decision"
+        ? `${e.node}|${e.action}|${e.itemId.replace(/-\d+$/, "")}|${e.from}>${e.to}|${e.permitted}|${e.reasons.join(";")}`
+        : "",
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(steps.every((e) => e.type === "decision" && !e.itemId.startsWith("bundle:"))).toBe(true);
+  });
+
   it("own tracks carry their sensor; no partner track ever does", () => {
     const tracks = actual.timeline.events.filter((e): e is CopTrackEvent => e.type === "track");
     expect(tracks.filter((e) => e.own).every((e) => e.report.sensor !== undefined)).toBe(true);

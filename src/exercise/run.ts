@@ -572,29 +572,32 @@ export async function runExercise(options: ExerciseOptions): Promise<Exercise> {
         if (!decoded.ok) throw new Error(`${id}: audit leaf ${leaf.index} does not decode: ${decoded.why}`);
         const r = decoded.record;
         if (r.kind === "release-decision") continue;
-        const trackId = r.item.replace(/-\d+$/, "");
         const reasons = r.reasons.map((x) => `${x.code}${x.agreement ? ` (${x.agreement})` : ""}`);
         const action = r.kind === "receipt" ? "receipt" : r.kind === "relay" ? "relay" : "rejection";
-        const key = `${id}|${action}|${trackId}|${r.sender}>${r.recipient}|${r.outcome}|${reasons.join(";")}`;
-        if (decisionsSeen.has(key)) continue;
-        decisionsSeen.add(key);
-        events.push({
-          type: "decision",
-          t: clock.ms,
-          holder,
-          marking: partnerMarking.get(`${trackId}>${id}`) ?? { ...ownMarking(policy, labels.get(holder)) },
-          node: id,
-          action,
-          permitted: r.outcome === "permit" || r.outcome === "accept",
-          itemId: r.item,
-          itemKind: "track-report",
-          from: r.sender,
-          to: r.recipient,
-          agreement: r.agreement ?? null,
-          route: r.route,
-          channel: "real-time",
-          reasons: reasons.length > 0 ? reasons : r.agreement ? [`${r.agreement}`] : [],
-        });
+        // A record about a track bundle names each of its tracks: a step is shown once per track.
+        for (const itemId of r.items ?? [r.item]) {
+          const trackId = itemId.replace(/-\d+$/, "");
+          const key = `${id}|${action}|${trackId}|${r.sender}>${r.recipient}|${r.outcome}|${reasons.join(";")}`;
+          if (decisionsSeen.has(key)) continue;
+          decisionsSeen.add(key);
+          events.push({
+            type: "decision",
+            t: clock.ms,
+            holder,
+            marking: partnerMarking.get(`${trackId}>${id}`) ?? { ...ownMarking(policy, labels.get(holder)) },
+            node: id,
+            action,
+            permitted: r.outcome === "permit" || r.outcome === "accept",
+            itemId,
+            itemKind: "track-report",
+            from: r.sender,
+            to: r.recipient,
+            agreement: r.agreement ?? null,
+            route: r.route,
+            channel: "real-time",
+            reasons: reasons.length > 0 ? reasons : r.agreement ? [`${r.agreement}`] : [],
+          });
+        }
       }
     }
   } catch (e) {

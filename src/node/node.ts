@@ -45,7 +45,7 @@ import {
   type Channel,
   type Decision,
   type DecisionItem,
-  decide,
+  decideEach,
   type Marking,
   type Permit,
 } from "../policy/decide.ts";
@@ -1003,7 +1003,9 @@ export class TriwatchNode {
       channel,
       at,
     };
-    const checks = subjects.map((item) => decide(policy, { ...request, item }));
+    // One decision per time class of a bundle's tracks (`decideEach`: each track gets what deciding on
+    // it alone gives; a bundle inside its windows costs one decision).
+    const checks = decideEach(policy, request, subjects);
     const check = checks.find((c): c is Permit => c.outcome === "permit");
     if (!opened.final || !check) {
       const denied = checks.find((c) => c.outcome === "deny");
@@ -1045,7 +1047,7 @@ export class TriwatchNode {
         channel,
         at,
       };
-      relays = subjects.map((item) => decide(policy, { ...relayRequest, item }));
+      relays = decideEach(policy, relayRequest, subjects);
     }
     const denied = relays.find((r) => r.outcome === "deny");
     if (denied) {

@@ -139,7 +139,7 @@ const noConsent = (req: DecisionRequest, orcon: boolean) =>
   `${req.sender} may relay to ${req.recipient} only with ${req.item.label.originator}'s approval${orcon ? " (ORCON)" : ""}`;
 const noChannel = (c: CompiledAgreement, channel: Channel) =>
   `provides ${c.agreement.channels.join(", ")} exchange, not ${channel}`;
-const outsideWindow = (graceS: number, asOf: string, at: number) =>
+const outsideWindowText = (graceS: number, asOf: string, at: number) =>
   `shares only from launch to impact (+${graceS} s); item as of ${asOf}, released ${new Date(at).toISOString()}`;
 
 /**
@@ -270,12 +270,10 @@ function checkAgreement(
 
   const window = a.scope.launchToImpactOnly;
   if (window && req.item.kind === "track-report") {
-    const times = trackTimes(req, facts);
-    const end = times.impact + window.graceS * 1000;
-    if (times.asOf < times.launch || times.asOf > end || req.at < times.launch || req.at > end) {
+    if (outsideWindow(trackTimes(req, facts), window.graceS, req.at)) {
       if (!out) return null;
       failed = true;
-      out.push(new Lazy("OUTSIDE_TIME_WINDOW", id, outsideWindow, window.graceS, req.item.asOf, req.at));
+      out.push(new Lazy("OUTSIDE_TIME_WINDOW", id, outsideWindowText, window.graceS, req.item.asOf, req.at));
     }
   }
   return failed || !compiledRow ? null : { row: compiledRow, consent };
@@ -283,6 +281,64 @@ function checkAgreement(
 
 function denial(route: string[], channel: Channel, reasons: Reason[]): Denial {
   return { outcome: "deny", route, channel, reasons };
+}
+
+/** Whether a track's times or the decision's time fall outside a launch-to-impact window. */
+function outsideWindow(
+  times: { asOf: number; launch: number; impact: number },
+  graceS: number,
+  at: number,
+): boolean {
+  const end = times.impact + graceS * 1000;
+  return times.asOf < times.launch || times.asOf > end || at < times.launch || at > end;
+}
+
+/**
+ * The class of an item's times under the policy at `at`: for each agreement that shares only from
+ * launch to impact, whether a track report is inside its window ("1") or not ("0"); empty for other
+ * items. Everything else a decision reads of an item is its kind and label, so two items of one kind
+ * under one label in one class get the same decision to the same request, but for the texts of the
+ * reasons (which quote the item's as-of time) and `removedFields` (which depends on the fields the item
+ * has).
+ */
+export function timeClass(policy: Policy, item: DecisionItem, at: number): string {
+  if (item.kind !== "track-report") return "";
+  let times: { asOf: number; launch: number; impact: number } | undefined;
+  let bits = "";
+  for (const c of policy.agreements) {
+    const window = c.agreement.scope.launchToImpactOnly;
+    if (!window) continue;
+    times ??= { asOf: toMs(item.asOf), launch: toMs(item.launch.time), impact: toMs(item.impact.time) };
+    bits += outsideWindow(times, window.graceS, at) ? "0" : "1";
+  }
+  return bits;
+}
+
+/**
+ * Decides one request for each of `items`, as `decide` would, but once per time class (`timeClass`)
+ * among the items that share the first item's kind and label object (a bundle's tracks): a bundle of
+ * tracks inside their windows costs one decision, not one per track. Items that share a class share one
+ * decision object, whose reason texts and `removedFields` are those of the first item of the class;
+ * outcome, agreement, route, markings and reason codes are each item's own. For deciding on items
+ * received, not for sanitising a release (use `decide` and its `removedFields` there).
+ */
+export function decideEach(
+  policy: Policy,
+  req: Omit<DecisionRequest, "item">,
+  items: readonly DecisionItem[],
+): Decision[] {
+  const first = items[0];
+  const byClass = new Map<string, Decision>();
+  return items.map((item) => {
+    if (item.label !== first?.label || item.kind !== first.kind) return decide(policy, { ...req, item });
+    const key = timeClass(policy, item, req.at);
+    let decision = byClass.get(key);
+    if (!decision) {
+      decision = decide(policy, { ...req, item });
+      byClass.set(key, decision);
+    }
+    return decision;
+  });
 }
 
 /** Decides a release. Pure: the same policy and request always give the same decision. */

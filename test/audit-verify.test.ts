@@ -112,16 +112,34 @@ describe("triwatch audit verify", () => {
     expect(r.leaves).toBe(net.node(JSDF).log.size);
     expect(r.heads.map((h) => h.ok)).toEqual([true, true]);
     expect(r.inclusions).toHaveLength(1);
-    expect(r.inclusions[0]).toMatchObject({ item: track.id, kind: "receipt", ok: true });
+    // The track travelled in a bundle: its receipt is the bundle's record, which lists it.
+    expect(r.inclusions[0]).toMatchObject({
+      item: track.id,
+      bundle: expect.stringMatching(/^bundle:ROK_KTMO_CELL:R/),
+      kind: "receipt",
+      ok: true,
+    });
     expect(r.partners).toEqual(
       expect.arrayContaining([
         { partner: USFJ, heads: 2, checkedAgainstLog: true },
         { partner: "ROK_KTMO_CELL", heads: 2, checkedAgainstLog: false },
       ]),
     );
-    const text = await cli("audit", "verify", "--node", JSDF, "--store", at(JSDF), "--keys", keyDir);
+    const text = await cli(
+      "audit",
+      "verify",
+      "--node",
+      JSDF,
+      "--store",
+      at(JSDF),
+      "--keys",
+      keyDir,
+      "--item",
+      track.id,
+    );
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/verified: no problem found/);
+    expect(text.out).toContain(`${track.id} (in bundle:ROK_KTMO_CELL:`);
   });
 
   it("detects a changed leaf: its bytes no longer match their hash, and the rebuilt root no longer matches the signed head", async () => {

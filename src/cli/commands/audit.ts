@@ -38,7 +38,10 @@ export function registerAudit(program: Command, io: CliIo): void {
     )
     .option("--schema <name>", "PostgreSQL schema of the store (default triwatch)")
     .option("--keys <dir>", "directory of public key bundles (from `triwatch keys init`)", "keys")
-    .option("--item <ids...>", "items whose leaves to prove included in the latest signed head")
+    .option(
+      "--item <ids...>",
+      "items whose leaves to prove included in the latest signed head (a track also in its bundle's records)",
+    )
     .option("--partner <ids...>", "partners whose heads to check (default: the node's link partners)")
     .option(
       "--partner-store <pairs...>",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rokTrack } from "../envelope/chain.fixture.ts";
-import { makeRelease, OriginatorVerifier } from "../envelope/originator.ts";
+import { makeBundle, makeRelease, OriginatorVerifier } from "../envelope/originator.ts";
 import { generateNodeKeys, keyRingFromBundles, publicBundle } from "../keys/index.ts";
 import { type SignedTrack, TrackBatcher } from "./batcher.ts";
 
@@ -85,5 +85,46 @@ describe("TrackBatcher: sign at once when idle, at most one batch per window und
   it("refuses a window or batch size that makes no sense", () => {
     expect(() => recording({ windowMs: -1, maxItems: 4 })).toThrow(RangeError);
     expect(() => recording({ windowMs: 5, maxItems: 0 })).toThrow(RangeError);
+  });
+
+  it("with prepare, signs the releases made of a window's tracks (one bundle here), and fails them all if it throws", async () => {
+    const sent: SignedTrack<string>[][] = [];
+    const bundling = new TrackBatcher<string, number>(
+      keys,
+      () => Date.now(),
+      async (signed) => {
+        sent.push(signed);
+      },
+      { windowMs: 2_000, maxItems: 256 },
+      (ns) => [
+        {
+          release: makeBundle({
+            origin: "ROK_KTMO_CELL",
+            dest: "JSDF",
+            label: rokTrack().label,
+            tracks: ns.map((n) => ({ ...rokTrack(), id: `KOR-TR-${n}` })),
+            releasedAt: 1_000,
+          }),
+          meta: ns.join(","),
+        },
+      ],
+    );
+    await Promise.all([1, 2, 3].map((n) => bundling.add(n)));
+    expect(sent.map((b) => b.map((s) => s.meta))).toEqual([["1,2,3"]]);
+    if (!ring.ok) throw new Error(ring.message);
+    const s0 = sent[0]?.[0] as SignedTrack<string>;
+    expect(
+      await new OriginatorVerifier(ring.ring).verify(s0.release.bytes, "ROK_KTMO_CELL", s0.proof),
+    ).toBeNull();
+    const failing = new TrackBatcher<string, number>(
+      keys,
+      () => Date.now(),
+      async () => {},
+      undefined,
+      () => {
+        throw new Error("no bundle");
+      },
+    );
+    await expect(Promise.all([failing.add(1), failing.add(2)])).rejects.toThrow("no bundle");
   });
 });

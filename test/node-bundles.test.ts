@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeRecord } from "../src/audit/index.ts";
 import type { TrackReport } from "../src/model/item.ts";
+import { FRAME_RELEASE_BYTES } from "../src/node/node.ts";
 import { type FakeTimeNetwork, fakeTimeNetwork } from "./helpers/network.ts";
 import { shiftDays, t, trackExample } from "./helpers/policy.ts";
 
@@ -74,5 +75,52 @@ describe("a track bundle on its way through the hub", () => {
     await net.quiesce();
     const jsdf = net.node("JSDF");
     expect([a, b].map((x) => jsdf.picture.get(`KOR:${x.trackId}`)?.item.id)).toEqual([a.id, b.id]);
+  });
+});
+
+describe("a burst of large tracks", () => {
+  it("goes in bundles and envelopes of bounded size (under NATS's 1 MiB), and every track arrives", async () => {
+    const sizes: number[] = [];
+    const burst = await fakeTimeNetwork(
+      t(base.asOf),
+      { conditions: { latencyMs: 1, jitterMs: 0 } },
+      undefined,
+      {
+        endpointFor: (id, endpoint) =>
+          id !== "ROK_KTMO_CELL"
+            ? endpoint
+            : {
+                nodeId: endpoint.nodeId,
+                send: (to, m) => {
+                  if (to === "USFK_TMO_CELL" && m.class === "track") sizes.push(m.payload.length);
+                  return endpoint.send(to, m);
+                },
+                subscribe: (h) => endpoint.subscribe(h),
+                close: () => endpoint.close(),
+              },
+      },
+    );
+    try {
+      // 200 tracks of about 9 KB each (100 trajectory samples), released in one task: 1.8 MB of releases.
+      const sample = base.trajectory[0] as TrackReport["trajectory"][number];
+      const trajectory = Array.from({ length: 100 }, (_, i) => ({ ...sample, altM: sample.altM + i }));
+      const tracks = Array.from({ length: 200 }, (_, i) => ({
+        ...base,
+        id: `BIG-${i}`,
+        trackId: `BIG-${i}`,
+        trajectory,
+      }));
+      const rok = burst.node("ROK_KTMO_CELL");
+      await Promise.all(tracks.map((x) => rok.release(x, "JSDF", "real-time")));
+      await burst.quiesce();
+      // Before the bound: one envelope of about 3 MB, three times NATS's default 1 MiB limit.
+      expect(sizes.length).toBeGreaterThan(1);
+      expect(Math.max(...sizes)).toBeLessThan(2 * FRAME_RELEASE_BYTES);
+      const jsdf = burst.node("JSDF");
+      expect(tracks.filter((x) => jsdf.picture.get(`KOR:${x.trackId}`)?.item.id === x.id)).toHaveLength(200);
+      expect(jsdf.rejections).toEqual([]);
+    } finally {
+      await burst.close();
+    }
   });
 });

@@ -143,6 +143,14 @@ interface Onward {
   marking: Marking;
 }
 
+/**
+ * The most release bytes one track bundle, or one envelope of tracks, carries (a single larger track
+ * still goes, alone). A release travels base64url inside the envelope's JSON, which travels base64url
+ * as a JWE: about 1.8 times its size on the wire, so 256 KiB of releases stay well under NATS's default
+ * 1 MiB message limit whatever the tracks' size.
+ */
+export const FRAME_RELEASE_BYTES = 256 * 1024;
+
 /** Channels kept per partner after rekeys, so that what was sealed under them still opens. */
 const PREVIOUS_CHANNELS = 4;
 /** Track deliveries parked per partner while a handshake with it is pending (beyond this: refused). */
@@ -815,8 +823,7 @@ export class TriwatchNode {
     const releasedAt = this.#deps.now();
     const out: PendingTrack<TrackMeta>[] = [];
     for (const group of groups.values()) {
-      for (let i = 0; i < group.length; i += MAX_BUNDLE_TRACKS) {
-        const part = group.slice(i, i + MAX_BUNDLE_TRACKS);
+      for (const part of bounded(group, MAX_BUNDLE_TRACKS, (t) => Buffer.byteLength(t.json))) {
         const first = part[0] as QueuedTrack;
         const release = assembleBundle({
           origin: this.id,
@@ -840,7 +847,10 @@ export class TriwatchNode {
     return out;
   }
 
-  /** Seals a window's signed tracks, one envelope per next hop and traffic class. */
+  /**
+   * Seals a window's signed tracks, one envelope per next hop and traffic class (more than one when
+   * their releases exceed `FRAME_RELEASE_BYTES`).
+   */
   async #sendTracks(signed: SignedTrack<TrackMeta>[]): Promise<void> {
     const groups = new Map<string, { meta: TrackMeta; entries: EntryArgs[] }>();
     for (const { release, proof, meta } of signed) {
@@ -850,8 +860,10 @@ export class TriwatchNode {
       groups.set(key, group);
     }
     await Promise.all(
-      [...groups.values()].map(({ meta, entries }) =>
-        this.#send(meta.next, meta.trafficClass, (hop) => sealFrame(hop, entries)),
+      [...groups.values()].flatMap(({ meta, entries }) =>
+        bounded(entries, Number.POSITIVE_INFINITY, (e) => e.release.bytes.length).map((frame) =>
+          this.#send(meta.next, meta.trafficClass, (hop) => sealFrame(hop, frame)),
+        ),
       ),
     );
   }
@@ -1160,6 +1172,28 @@ export class TriwatchNode {
     this.#deps.observer?.({ kind: "received", item, from: d.from, origin: opened.originator, at, stale });
     return true;
   }
+}
+
+/**
+ * `xs` cut, in order, into runs of at most `count` items whose sizes add up to at most
+ * `FRAME_RELEASE_BYTES` (an item larger than that alone makes a run).
+ */
+function bounded<T>(xs: readonly T[], count: number, size: (x: T) => number): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
+  let bytes = 0;
+  for (const x of xs) {
+    const n = size(x);
+    if (run.length > 0 && (run.length >= count || bytes + n > FRAME_RELEASE_BYTES)) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(x);
+    bytes += n;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
 /**

@@ -4,6 +4,7 @@
  * batch proof is opened synchronously, with no promise per track; a report waits for jose.
  */
 import { compactDecrypt } from "jose";
+import type { z } from "zod";
 import type { Item, TrackReport } from "../model/item.ts";
 import { strictBase64url } from "./base64url.ts";
 import { checkMarking, compareShownLabel } from "./labels.ts";
@@ -163,10 +164,7 @@ function readBundle(
   const signedText = JSON.stringify(signedLabel);
   if (wire.dest === r.self.node) {
     const parsed = TrackBundle.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { reason: "MALFORMED", detail: `bundle: ${issue?.path.join(".")} ${issue?.message ?? ""}` };
-    }
+    if (!parsed.success) return malformedBundle(parsed.error);
     const { tracks, label, ...head } = parsed.data;
     const release: RelayedRelease = {
       ...head,
@@ -178,10 +176,7 @@ function readBundle(
     return { release, item: null, bundle, signedLabel, signedText };
   }
   const head = BundleHead.safeParse(json);
-  if (!head.success) {
-    const issue = head.error.issues[0];
-    return { reason: "MALFORMED", detail: `bundle: ${issue?.path.join(".")} ${issue?.message ?? ""}` };
-  }
+  if (!head.success) return malformedBundle(head.error);
   const label = r.labels.parse(signedLabel, signedText);
   if (!label) return { reason: "MALFORMED", detail: "bundle: its label is not a label" };
   const { tracks, label: _raw, ...rest } = head.data;
@@ -192,6 +187,12 @@ function readBundle(
     tracks,
   };
   return { release, item: null, signedLabel, signedText };
+}
+
+/** A bundle that does not match its schema: MALFORMED, naming the first field at fault. */
+function malformedBundle(error: z.ZodError): { reason: RejectReason; detail: string } {
+  const issue = error.issues[0];
+  return { reason: "MALFORMED", detail: `bundle: ${issue?.path.join(".")} ${issue?.message ?? ""}` };
 }
 
 /** An entry on its way through the checks. */

@@ -57,7 +57,7 @@ export interface BundleSubject {
 /** What a record is about: one item, or a bundle of tracks. */
 export type Audited = Item | BundleSubject;
 
-/** The version, ids and digest a record about `x` carries. */
+/** The version, ids and digest a record about `x` carries (`items` only for a bundle), to spread into it. */
 interface SubjectFields {
   v: 1 | 2;
   item: string;
@@ -130,23 +130,17 @@ export class NodeAudit {
 
   /** A receipt of an item (or of a bundle's tracks) by the route `parties`. */
   receipt(item: Audited, parties: string[], at: number): void {
-    this.append(() => {
-      const { v, item: id, items, itemHash } = subjectFields(item);
-      return {
-        v,
-        kind: "receipt",
-        node: this.node,
-        at: new Date(at).toISOString(),
-        item: id,
-        ...(items ? { items } : {}),
-        sender: parties[0] as string,
-        recipient: this.party,
-        route: parties,
-        outcome: "accept",
-        reasons: [],
-        itemHash,
-      };
-    });
+    this.append(() => ({
+      ...subjectFields(item),
+      kind: "receipt",
+      node: this.node,
+      at: new Date(at).toISOString(),
+      sender: parties[0] as string,
+      recipient: this.party,
+      route: parties,
+      outcome: "accept",
+      reasons: [],
+    }));
   }
 
   /** A release decision, relay or policy rejection, under `decision`. */
@@ -160,23 +154,17 @@ export class NodeAudit {
   ): void {
     if (kind === "rejection") {
       const reasons = decision.outcome === "deny" ? decision.reasons.map((r) => ({ code: r.code })) : [];
-      this.append(() => {
-        const { v, item: id, items, itemHash } = subjectFields(item);
-        return {
-          v,
-          kind: "rejection",
-          node: this.node,
-          at: new Date(at).toISOString(),
-          item: id,
-          ...(items ? { items } : {}),
-          sender,
-          recipient,
-          route: decision.route,
-          outcome: "reject",
-          reasons: reasons.length > 0 ? reasons : [{ code: "POLICY" }],
-          itemHash,
-        };
-      });
+      this.append(() => ({
+        ...subjectFields(item),
+        kind: "rejection",
+        node: this.node,
+        at: new Date(at).toISOString(),
+        sender,
+        recipient,
+        route: decision.route,
+        outcome: "reject",
+        reasons: reasons.length > 0 ? reasons : [{ code: "POLICY" }],
+      }));
       return;
     }
     this.append(() => {
@@ -275,12 +263,10 @@ export class NodeAudit {
       ? subjectFields(item)
       : { v: AUDIT_RECORD_VERSION, item: `delivery:${d.from}:${d.id}`, itemHash: itemDigest(d.payload) };
     this.append({
-      v: subject.v,
+      ...subject,
       kind: "rejection",
       node: this.node,
       at: new Date(this.now()).toISOString(),
-      item: subject.item,
-      ...(subject.items ? { items: subject.items } : {}),
       sender: item?.label.originator ?? fromParty,
       recipient: this.party,
       route:
@@ -289,7 +275,6 @@ export class NodeAudit {
           : [fromParty, this.party],
       outcome: "reject",
       reasons: [{ code: why }],
-      itemHash: subject.itemHash,
     });
   }
 }

@@ -1068,8 +1068,10 @@ export class TriwatchNode {
       return;
     }
     for (const group of sameDecision(relays, subjects)) {
-      const about = opened.release.tracks ? bundleSubject(opened, group.subjects) : audited;
-      if (about) this.#audit.record("relay", group.decision, about, destinationParty, at, this.party);
+      // Nearly always one group, about the whole release (the subject already made).
+      const whole = group.subjects.length === subjects.length;
+      const about = whole ? audited : bundleSubject(opened, group.subjects);
+      this.#audit.record("relay", group.decision, about, destinationParty, at, this.party);
     }
     // Re-marked in the next party's terms, as this node's own decisions give them (the highest grade any
     // of a bundle's tracks requires: the bundle travels under one marking).
@@ -1091,7 +1093,7 @@ export class TriwatchNode {
     at: number,
   ): Promise<void> {
     if (opened.bundle) {
-      const accepted: string[] = [];
+      const accepted: TrackReport[] = [];
       opened.bundle.forEach((item, i) => {
         const check = checks[i] as Decision;
         if (check.outcome === "deny") {
@@ -1099,18 +1101,9 @@ export class TriwatchNode {
           this.#audit.note(d, "POLICY", `${item.id}: ${check.reasons.map((r) => r.code).join(", ")}`);
           return;
         }
-        if (this.#acceptTrack(d, opened, item, at)) accepted.push(item.id);
+        if (this.#acceptTrack(d, opened, item, at)) accepted.push(item);
       });
-      if (accepted.length > 0) {
-        const subject: BundleSubject = {
-          kind: "bundle",
-          id: opened.release.item.id,
-          items: accepted,
-          label: opened.release.item.label,
-          bytes: opened.releaseBytes,
-        };
-        this.#audit.receipt(subject, parties, at);
-      }
+      if (accepted.length > 0) this.#audit.receipt(bundleSubject(opened, accepted), parties, at);
       return;
     }
     const item = opened.item;

@@ -46,8 +46,20 @@ const schemaOf = (id: string) => `tw_bench_${id.toLowerCase()}_${suffix}`;
 const base = Item.parse(
   JSON.parse(readFileSync(join(PROJECT_ROOT, "examples", "rok-track-report.json"), "utf8")),
 ) as TrackReport;
-function trackAt(at: number, trackId: string, n: number): TrackReport {
-  return { ...shiftTrackTimes(base, at - Date.parse(base.asOf)), id: `KOR-TR-PROC-${n}`, trackId };
+/** The release command of a track as of `at`, cut into three parts around its id and its track id. */
+function tickCommand(at: number): [string, string, string] {
+  const item: TrackReport = {
+    ...shiftTrackTimes(base, at - Date.parse(base.asOf)),
+    id: "@ID@",
+    trackId: "@TRACK@",
+  };
+  const [a, rest = ""] = JSON.stringify({ cmd: "release", item, to: JSDF, channel: "real-time" }).split(
+    "@ID@",
+  );
+  const [b, c] = rest.split("@TRACK@");
+  if (a === undefined || b === undefined || c === undefined)
+    throw new Error("the command lost its placeholders");
+  return [a, b, c];
 }
 
 interface Proc {
@@ -190,12 +202,14 @@ async function main(): Promise<void> {
         const wait = wall0 + tick * 100 - performance.now();
         if (wait > 0) await sleep(wait);
         else late++;
+        // The tick's command once, cut where each track's ids go (the feeder stands in for a sensor
+        // feed and should take as little of the machine as it can).
+        const parts = tickCommand(epoch0 + tick * 100);
         const lines: string[] = [];
         for (let i = 0; i < tracks; i++) {
-          const n = released++;
-          const track = trackAt(epoch0 + tick * 100, `PROC-${i}`, n);
-          sentAt.set(track.id, performance.now());
-          lines.push(JSON.stringify({ cmd: "release", item: track, to: JSDF, channel: "real-time" }));
+          const id = `KOR-TR-PROC-${released++}`;
+          sentAt.set(id, performance.now());
+          lines.push(`${parts[0]}${id}${parts[1]}PROC-${i}${parts[2]}`);
         }
         rok.child.stdin?.write(`${lines.join("\n")}\n`);
       }

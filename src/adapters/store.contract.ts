@@ -3,8 +3,9 @@
  * so PGlite and PostgreSQL promise the same things. A harness opens stores over one underlying database
  * (again after a close, to test what survives an outage) and removes it afterwards.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Item } from "../model/item.ts";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { markChecked } from "../model/checked.ts";
+import { Item } from "../model/item.ts";
 import type {
   AlertRecord,
   DecisionRecord,
@@ -257,6 +258,24 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
       const answers = await store.putItems(many);
       expect(answers.filter((x) => x === "stored")).toHaveLength(1200);
       expect((await store.getItem("KOR-TR-M1199"))?.item.id).toBe("KOR-TR-M1199");
+    });
+
+    it("takes an item checked at the process's edge as it is; an equal copy is checked in full", async () => {
+      const parse = vi.spyOn(Item, "safeParse");
+      try {
+        const edge = markChecked(Item, Item.parse(trackReport("KOR-TR-C1")));
+        const received = markChecked(Item, Item.parse(trackReport("KOR-TR-C3")));
+        parse.mockClear();
+        expect(await store.putItems([{ item: edge, meta: partner(T0) }])).toEqual(["stored"]);
+        expect(await store.receiveItem(HUB, "env-c3", received, partner(T0))).toEqual("stored");
+        expect(parse).not.toHaveBeenCalled();
+        await store.putItems([{ item: { ...edge, id: "KOR-TR-C2" }, meta: partner(T0) }]);
+        expect(parse).toHaveBeenCalledTimes(1);
+      } finally {
+        parse.mockRestore();
+      }
+      expect((await store.getItem("KOR-TR-C1"))?.item).toEqual(trackReport("KOR-TR-C1"));
+      expect((await store.getItem("KOR-TR-C2"))?.item.id).toBe("KOR-TR-C2");
     });
 
     it("refuses a batch with a bad entry, naming it, and stores none of it", async () => {

@@ -17,3 +17,29 @@ export const processIo: CliIo = {
 export class UsageError extends Error {
   readonly code = "USAGE";
 }
+
+/**
+ * Output lines gathered and written together once the current task ends (one write, and on a pipe one
+ * system call, for every line a busy node printed meanwhile, instead of one each). `flush` writes what
+ * is waiting at once; call it before the process ends.
+ */
+export class LineBatch {
+  #lines: string[] = [];
+  #scheduled: ReturnType<typeof setImmediate> | undefined;
+
+  constructor(readonly out: (text: string) => void) {}
+
+  push(line: string): void {
+    this.#lines.push(line);
+    this.#scheduled ??= setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    if (this.#lines.length === 0) return;
+    const text = this.#lines.join("\n");
+    this.#lines = [];
+    this.out(text);
+  }
+}

@@ -5,7 +5,8 @@
  */
 import { compactDecrypt } from "jose";
 import type { z } from "zod";
-import type { Item, TrackReport } from "../model/item.ts";
+import { markChecked } from "../model/checked.ts";
+import { Item, type TrackReport } from "../model/item.ts";
 import { strictBase64url } from "./base64url.ts";
 import { checkMarking, compareShownLabel } from "./labels.ts";
 import type { ProofCheck } from "./originator.ts";
@@ -133,7 +134,9 @@ function readRelease(
       const parsed = Release.safeParse(json);
       if (!parsed.success)
         return { reason: "MALFORMED", detail: `release: ${parsed.error.issues[0]?.message ?? ""}` };
-      return { release: parsed.data, item: parsed.data.item, signedLabel, signedText };
+      // The item is as `Item` parsed it: the store need not check it again (`markChecked`).
+      const item = markChecked(Item, parsed.data.item);
+      return { release: parsed.data, item, signedLabel, signedText };
     }
     const head = ReleaseHead.safeParse(json);
     if (!head.success)
@@ -172,7 +175,9 @@ function readBundle(
       item: { kind: "track-report", id: bundleId(head.origin, head.nonce), label },
       tracks,
     };
-    const bundle = tracks.map((t): TrackReport => ({ ...t, label }));
+    // Each track as `TrackBundle` parsed it, with the bundle's parsed label: what `Item` accepts (tested),
+    // so the store need not check it again (`markChecked`).
+    const bundle = tracks.map((t): TrackReport => markChecked(Item, { ...t, label }));
     return { release, item: null, bundle, signedLabel, signedText };
   }
   const head = BundleHead.safeParse(json);

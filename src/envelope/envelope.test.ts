@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Item } from "../model/item.ts";
+import { isChecked } from "../model/checked.ts";
+import { Item } from "../model/item.ts";
 import {
   buildChain,
   CHAIN,
@@ -130,6 +131,7 @@ describe("round trip through the US hub", () => {
     const last = opened[opened.length - 1] as Opened;
     expect(last.final).toBe(true);
     expect(last.item).toEqual(rokReport());
+    expect(isChecked(Item, last.item) && Object.isFrozen(last.item)).toBe(true);
     const wire = await seal(ORIGIN, CHAIN[1], release, proof);
     const body = bodyOf(wire, chain.channel(CHAIN[1], ORIGIN));
     const [entry] = body.entries;
@@ -241,6 +243,14 @@ describe("track bundles: one release for a window's tracks to one recipient", ()
     expect(final.final).toBe(true);
     expect(final.item).toBeNull();
     expect(final.bundle).toEqual(items);
+    // Marked as checked for the store: so each must be what `Item` accepts, and frozen as it was checked.
+    for (const track of final.bundle ?? []) {
+      expect(Item.safeParse(track).success).toBe(true);
+      expect(isChecked(Item, track)).toBe(true);
+      expect(
+        Object.isFrozen(track) && Object.isFrozen(track.label) && Object.isFrozen(track.trajectory),
+      ).toBe(true);
+    }
   });
 
   it("BAD_ORIGINATOR_SIGNATURE: one track of a bundle changed after signing", async () => {

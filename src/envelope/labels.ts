@@ -4,6 +4,7 @@
  * recipient must be in its party's terms (else MISMARKED) at no lower a rank than the agreements require.
  */
 import { canonicalJson, type JsonValue } from "../audit/jcs.ts";
+import { deepFreeze } from "../model/checked.ts";
 import { Label } from "../model/label.ts";
 import type { EnvelopeMarking } from "./schema.ts";
 
@@ -40,14 +41,6 @@ export class LabelCache {
     this.#labels.set(text, label);
     return label;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** A label as read from JSON: the value and its JSON text (undefined when the value has none). */

@@ -5,6 +5,7 @@
  * concurrent duplicates safe: the second insert waits for the first to commit and then inserts nothing.
  */
 import { z } from "zod";
+import { isChecked } from "../../model/checked.ts";
 import { Item } from "../../model/item.ts";
 import {
   type AgreementEventRecord,
@@ -47,6 +48,8 @@ const CHUNK = 500;
 
 /** Parses `value` with `schema`, or throws INVALID_RECORD naming `what` and every bad field. */
 export function parseRecord<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  // Parsed with this schema at the process's edge and frozen since (a received item): nothing to redo.
+  if (isChecked(schema, value)) return value as z.output<S>;
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(record)"}: ${i.message}`);

@@ -1,7 +1,7 @@
 /** `triwatch node --config SITE.yaml`: one node as its own process (see src/node/site.ts, docs/DEPLOYMENT.md). */
 import type { Command } from "commander";
 import { loadSiteConfig, runSite } from "../../node/site.ts";
-import type { CliIo } from "../io.ts";
+import { type CliIo, LineBatch } from "../io.ts";
 
 /** Registers `node`. */
 export function registerNode(program: Command, io: CliIo): void {
@@ -22,13 +22,16 @@ export function registerNode(program: Command, io: CliIo): void {
       const onSignal = () => stop.abort();
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
+      // Under load a node prints thousands of events a second: written together once each task ends.
+      const lines = new LineBatch(io.out);
       try {
         await runSite(config, {
-          emit: (event) => io.out(JSON.stringify(event)),
+          emit: (event) => lines.push(JSON.stringify(event)),
           ...(opts.commands ? { commands: process.stdin } : {}),
           stop: stop.signal,
         });
       } finally {
+        lines.flush();
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
         if (opts.commands) process.stdin.pause();

@@ -8,7 +8,7 @@
  * `--sweep` runs several track counts on the same five processes and reports the saturation point: the
  * highest offered rate at which everything arrived with a p99 under a second.
  * `npx tsx bench/processes.ts [--sweep 50,100,200] [--seconds 10] [--pglite] [--audit-delay-ms 5]
- * [--cpu-prof DIR]` (each node's V8 CPU profile, DIR/NODE_ID.cpuprofile)
+ * [--batch-window-ms 5] [--cpu-prof DIR]` (each node's V8 CPU profile, DIR/NODE_ID.cpuprofile)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -32,6 +32,8 @@ const SECONDS = Number(arg("seconds", "10"));
 const PGLITE = process.argv.includes("--pglite");
 /** Each node's `auditDelayMs` (site file; absent: the node's default, 5 ms). */
 const AUDIT_DELAY_MS = Number(arg("audit-delay-ms", "-1"));
+/** Each node's `batchWindowMs` (site file; absent: the node's default, 5 ms). */
+const BATCH_WINDOW_MS = Number(arg("batch-window-ms", "-1"));
 /** A directory for each node's V8 CPU profile (`--cpu-prof`; written when the node stops). */
 const CPU_PROF = process.argv.includes("--cpu-prof") ? arg("cpu-prof", "") : "";
 const URL = process.env.TRIWATCH_TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL;
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
         nats: { servers: [server.url], user: id, password: server.credentials(id).pass },
         linkRetryMs: 500,
         ...(AUDIT_DELAY_MS >= 0 ? { auditDelayMs: AUDIT_DELAY_MS } : {}),
+        ...(BATCH_WINDOW_MS >= 0 ? { batchWindowMs: BATCH_WINDOW_MS } : {}),
       };
       const file = join(dir, `${id}.yaml`);
       writeFileSync(file, JSON.stringify(site, null, 2));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { deepFreeze, isChecked, markChecked } from "./checked.ts";
+import { deepFreeze, isChecked, jsonOf, markChecked } from "./checked.ts";
 
 const Point = z.strictObject({ x: z.number(), tags: z.array(z.string()) });
 const Other = z.strictObject({ x: z.number() });
@@ -34,5 +34,15 @@ describe("checked values", () => {
     const shared = deepFreeze({ a: { b: [1, 2] } });
     const v = deepFreeze({ shared, own: { c: [3] } });
     expect(Object.isFrozen(v.own.c) && Object.isFrozen(v.shared.a.b)).toBe(true);
+  });
+
+  it("jsonOf writes a checked value's text once; other values anew each time", () => {
+    const p = markChecked(Point, Point.parse({ x: 1, tags: ["a"] }));
+    expect(jsonOf(p)).toBe(JSON.stringify(p));
+    expect(jsonOf(p)).toBe(jsonOf(p));
+    const loose = { x: 1, tags: ["a"] };
+    expect(jsonOf(loose)).toBe(JSON.stringify(loose));
+    loose.x = 2;
+    expect(jsonOf(loose)).toBe('{"x":2,"tags":["a"]}');
   });
 });

@@ -41,3 +41,20 @@ export function markChecked<T extends object>(schema: z.ZodType, value: T): T {
 export function isChecked(schema: z.ZodType, value: unknown): boolean {
   return typeof value === "object" && value !== null && checked.get(value)?.has(schema) === true;
 }
+
+const texts = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(value)`, written once for a checked value (frozen, so the text cannot go out of date)
+ * and kept with it: the final recipient writes each received item to its store and to its event stream.
+ * Other values are written anew each time.
+ */
+export function jsonOf(value: object): string {
+  if (!checked.has(value)) return JSON.stringify(value);
+  let text = texts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    texts.set(value, text);
+  }
+  return text;
+}

@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../config/files.ts";
 import { PROJECT_ROOT } from "../config/project.ts";
-import { loadSiteConfig, SiteCommand, SiteConfig } from "./site.ts";
+import { markChecked } from "../model/checked.ts";
+import { Item } from "../model/item.ts";
+import { eventLine, loadSiteConfig, SiteCommand, SiteConfig, type SiteEvent } from "./site.ts";
 
 describe("site files", () => {
   it("reads the example, with paths taken from its directory", () => {
@@ -43,5 +46,24 @@ describe("site files", () => {
     expect(
       SiteCommand.safeParse({ cmd: "release", item: { id: "x" }, to: "JSDF", channel: "real-time" }).success,
     ).toBe(false);
+  });
+
+  it("prints each event as its JSON, a received item's text written once for the store and the line", () => {
+    const raw = JSON.parse(readFileSync(join(PROJECT_ROOT, "examples", "rok-track-report.json"), "utf8"));
+    for (const item of [Item.parse(raw), markChecked(Item, Item.parse(raw))]) {
+      const e: SiteEvent = {
+        event: "received",
+        id: item.id,
+        kind: item.kind,
+        from: "USFJ_C4I",
+        origin: "ROK_KTMO_CELL",
+        stale: false,
+        item,
+      };
+      expect(eventLine(e)).toBe(JSON.stringify(e));
+      expect(eventLine(e)).toBe(JSON.stringify(e)); // the second time from the kept text
+    }
+    const other: SiteEvent = { event: "link-up", peer: "JSDF" };
+    expect(eventLine(other)).toBe(JSON.stringify(other));
   });
 });

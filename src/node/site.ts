@@ -16,6 +16,7 @@ import { InputError, loadFile } from "../config/files.ts";
 import { readNodeKeys, readPublicBundles } from "../config/key-files.ts";
 import { DEFAULT_PATHS, loadProject } from "../config/project.ts";
 import { keyRingFromBundles, NodeId } from "../keys/index.ts";
+import { jsonOf } from "../model/checked.ts";
 import { Item } from "../model/item.ts";
 import type { Store, TransportEndpoint } from "../ports.ts";
 import { type NodeEvent, TriwatchNode } from "./node.ts";
@@ -105,6 +106,16 @@ export type SiteEvent =
   | { event: "status"; linked: string[]; logSize: number; picture: number }
   | { event: "error"; message: string }
   | { event: "stopped" };
+
+/**
+ * An event as the JSON line `triwatch node` prints: `JSON.stringify(event)`, with a received item's
+ * text written once for the item (`jsonOf`: the store writes the same text).
+ */
+export function eventLine(event: SiteEvent): string {
+  if (event.event !== "received") return JSON.stringify(event);
+  const { item, ...rest } = event;
+  return `${JSON.stringify(rest).slice(0, -1)},"item":${jsonOf(item)}}`;
+}
 
 /** Reads and checks a site file; relative paths in it are taken from the file's directory. */
 export function loadSiteConfig(file: string): SiteConfig & { dir: string } {

@@ -5,7 +5,7 @@
  * concurrent duplicates safe: the second insert waits for the first to commit and then inserts nothing.
  */
 import { z } from "zod";
-import { isChecked } from "../../model/checked.ts";
+import { isChecked, jsonOf } from "../../model/checked.ts";
 import { Item } from "../../model/item.ts";
 import {
   type AgreementEventRecord,
@@ -183,7 +183,7 @@ export class SqlStore implements Store {
           item.id,
           item.kind,
           item.label.originator,
-          JSON.stringify(item),
+          jsonOf(item),
           JSON.stringify(meta),
           meta.storedAt,
         );
@@ -207,7 +207,7 @@ export class SqlStore implements Store {
     const rows = await db.query(
       `INSERT INTO items (id, kind, originator, body, meta, stored_at) VALUES ($1, $2, $3, $4::json, $5::json, $6)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [item.id, item.kind, item.label.originator, JSON.stringify(item), JSON.stringify(meta), meta.storedAt],
+      [item.id, item.kind, item.label.originator, jsonOf(item), JSON.stringify(meta), meta.storedAt],
     );
     return rows.length > 0;
   }

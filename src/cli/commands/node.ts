@@ -1,6 +1,6 @@
 /** `triwatch node --config SITE.yaml`: one node as its own process (see src/node/site.ts, docs/DEPLOYMENT.md). */
 import type { Command } from "commander";
-import { loadSiteConfig, runSite } from "../../node/site.ts";
+import { eventLine, loadSiteConfig, runSite } from "../../node/site.ts";
 import { type CliIo, LineBatch } from "../io.ts";
 
 /** Registers `node`. */
@@ -26,7 +26,7 @@ export function registerNode(program: Command, io: CliIo): void {
       const lines = new LineBatch(io.out);
       try {
         await runSite(config, {
-          emit: (event) => lines.push(JSON.stringify(event)),
+          emit: (event) => lines.push(eventLine(event)),
           ...(opts.commands ? { commands: process.stdin } : {}),
           stop: stop.signal,
         });

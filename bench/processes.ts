@@ -78,14 +78,21 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
-/** CPU seconds used by every process named `postgres` (the server's backends and helpers). */
+/**
+ * CPU seconds used by every process named `postgres` (the server's backends and helpers), with what the
+ * ones that have ended used (their parent, the postmaster, counts its reaped children's time): without
+ * it, a backend that ended during a run took its time with it and the difference could be negative.
+ */
 function postgresCpuSeconds(): number {
   let sum = 0;
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      if (stat.includes("(postgres)")) sum += cpuSeconds(Number(d));
+      if (!stat.includes("(postgres)")) continue;
+      const f = stat.split(") ")[1]?.split(" ") ?? [];
+      // utime, stime, cutime, cstime in clock ticks (USER_HZ = 100)
+      sum += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
     } catch {
       // The process ended between the listing and the read.
     }

@@ -115,6 +115,8 @@ export class TransportError extends Error {
 // ── Store ────────────────────────────────────────────────────────────────────────────────────────────
 // What a node keeps. Times are epoch milliseconds (see `src/model/store-records.ts`). Every record is
 // parsed with its schema at the port; bad input fails with StoreError INVALID_RECORD naming the field.
+// An item the process already parsed at its edge and froze (`markChecked`, src/model/checked.ts: a
+// received envelope's item) is taken as checked, not parsed again.
 // Writes that may be repeated (redelivery, restart) are idempotent and say whether they were new.
 // Exactly once to the application: a receipt is keyed by (sender node, envelope id), since transport ids
 // are unique per sender only. `receiveItem` records the receipt and the item in one transaction, so a

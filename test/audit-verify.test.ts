@@ -34,19 +34,20 @@ let keyDir: string;
 const stores: PostgresStore[] = [];
 
 const at = (id: string) => `${URL}?schema=${schemaOf[id]}`;
+/** `triwatch audit verify` of JSDF's log in its store, with `extra` options. */
+const jsdfVerify = (...extra: string[]) => [
+  "audit",
+  "verify",
+  "--node",
+  JSDF,
+  "--store",
+  at(JSDF),
+  "--keys",
+  keyDir,
+  ...extra,
+];
 async function verify(...extra: string[]) {
-  const run = await cli(
-    "audit",
-    "verify",
-    "--node",
-    JSDF,
-    "--store",
-    at(JSDF),
-    "--keys",
-    keyDir,
-    "--json",
-    ...extra,
-  );
+  const run = await cli(...jsdfVerify("--json", ...extra));
   return { ...run, report: run.out.trim() ? (JSON.parse(run.out) as LogCheckReport) : undefined };
 }
 const sql = (id: string, text: string, params: unknown[] = []) =>
@@ -125,18 +126,7 @@ describe("triwatch audit verify", () => {
         { partner: "ROK_KTMO_CELL", heads: 2, checkedAgainstLog: false },
       ]),
     );
-    const text = await cli(
-      "audit",
-      "verify",
-      "--node",
-      JSDF,
-      "--store",
-      at(JSDF),
-      "--keys",
-      keyDir,
-      "--item",
-      track.id,
-    );
+    const text = await cli(...jsdfVerify("--item", track.id));
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/verified: no problem found/);
     expect(text.out).toContain(`${track.id} (in bundle:ROK_KTMO_CELL:`);

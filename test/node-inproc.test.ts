@@ -102,6 +102,8 @@ const added = (before: Record<string, number>) =>
 const marks = () => Object.fromEntries([...nodes].map(([id, n]) => [id, n.rejections.length]));
 const since = (mark: Record<string, number>, id: string) => node(id).rejections.slice(mark[id] ?? 0);
 const NONE = { ROK_KTMO_CELL: 0, USFK_TMO_CELL: 0, INDOPACOM_LINK_CTRL_HI: 0, USFJ_C4I: 0, JSDF: 0 };
+/** One record at every node on the route: the release, three relays, a receipt. */
+const ONE_EACH = { ROK_KTMO_CELL: 1, USFK_TMO_CELL: 1, INDOPACOM_LINK_CTRL_HI: 1, USFJ_C4I: 1, JSDF: 1 };
 
 describe("national nodes in one process", () => {
   it("carries a ROK track to JSDF through the US hub in real time on 2023-12-20, sanitised", async () => {
@@ -121,16 +123,7 @@ describe("national nodes in one process", () => {
     expect(held?.item).not.toHaveProperty("sensor");
     expect(held?.stale).toBe(false);
     // Every node on the way audited what it did: a release, three relays, a receipt.
-    await vi.waitFor(() =>
-      expect(added(before)).toEqual({
-        ...NONE,
-        ROK_KTMO_CELL: 1,
-        USFK_TMO_CELL: 1,
-        INDOPACOM_LINK_CTRL_HI: 1,
-        USFJ_C4I: 1,
-        JSDF: 1,
-      }),
-    );
+    await vi.waitFor(() => expect(added(before)).toEqual(ONE_EACH));
   });
 
   it("bundles the tracks released in one task: each node audits the bundle once, naming every track", async () => {
@@ -147,16 +140,7 @@ describe("national nodes in one process", () => {
       expect(tracks.filter((tr) => node("JSDF").picture.has(`KOR:${tr.trackId}`))).toHaveLength(5),
     );
     // One record per node for the five: the release, three relays, one receipt.
-    await vi.waitFor(() =>
-      expect(added(before)).toEqual({
-        ...NONE,
-        ROK_KTMO_CELL: 1,
-        USFK_TMO_CELL: 1,
-        INDOPACOM_LINK_CTRL_HI: 1,
-        USFJ_C4I: 1,
-        JSDF: 1,
-      }),
-    );
+    await vi.waitFor(() => expect(added(before)).toEqual(ONE_EACH));
     const records = [];
     for (const [id, n] of nodes) {
       await n.settled();

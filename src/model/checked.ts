@@ -10,7 +10,8 @@
  */
 import type { z } from "zod";
 
-const checked = new WeakMap<object, Set<z.ZodType>>();
+/** The schema a value was checked against, or the schemas when there are several (rare). */
+const checked = new WeakMap<object, z.ZodType | Set<z.ZodType>>();
 
 /**
  * Freezes `value` and everything in it. A part already frozen is taken as frozen all through and skipped
@@ -31,15 +32,18 @@ export function deepFreeze<T>(value: T): T {
  */
 export function markChecked<T extends object>(schema: z.ZodType, value: T): T {
   deepFreeze(value);
-  const schemas = checked.get(value);
-  if (schemas) schemas.add(schema);
-  else checked.set(value, new Set([schema]));
+  const held = checked.get(value);
+  if (held === undefined || held === schema) checked.set(value, schema);
+  else if (held instanceof Set) held.add(schema);
+  else checked.set(value, new Set([held, schema]));
   return value;
 }
 
 /** True if `value` was marked as valid for `schema` (and so is frozen as it was checked). */
 export function isChecked(schema: z.ZodType, value: unknown): boolean {
-  return typeof value === "object" && value !== null && checked.get(value)?.has(schema) === true;
+  if (typeof value !== "object" || value === null) return false;
+  const held = checked.get(value);
+  return held === schema || (held instanceof Set && held.has(schema));
 }
 
 const texts = new WeakMap<object, string>();

@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import pg from "pg";
 import { NatsServer } from "../src/adapters/nats/server.ts";
@@ -35,7 +35,7 @@ const AUDIT_DELAY_MS = Number(arg("audit-delay-ms", "-1"));
 /** Each node's `batchWindowMs` (site file; absent: the node's default, 5 ms). */
 const BATCH_WINDOW_MS = Number(arg("batch-window-ms", "-1"));
 /** A directory for each node's V8 CPU profile (`--cpu-prof`; written when the node stops). */
-const CPU_PROF = process.argv.includes("--cpu-prof") ? arg("cpu-prof", "") : "";
+const CPU_PROF = process.argv.includes("--cpu-prof") ? resolve(arg("cpu-prof", "")) : "";
 const URL = process.env.TRIWATCH_TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL;
 const ROK = "ROK_KTMO_CELL";
 const JSDF = "JSDF";

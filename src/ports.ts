@@ -69,6 +69,11 @@ export interface TransportSubscription {
 /** One node's attachment to the network: it can send only on its own links and hear only its own. */
 export interface TransportEndpoint {
   readonly nodeId: string;
+  /**
+   * The largest payload one message may carry, in bytes, where the transport has a limit (NATS: the
+   * server's `max_payload`); absent: no limit. Nodes size their envelopes of tracks to fit.
+   */
+  readonly maxMessageBytes?: number | undefined;
   /** Sends to a linked node; tracks resolve once handed off, reports once durably stored. */
   send(to: string, message: TransportMessage): Promise<void>;
   /** Delivers everything addressed to this node (one subscription per endpoint at a time). */

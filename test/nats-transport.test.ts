@@ -1,6 +1,7 @@
 // The NATS transport against real nats-server processes started from the generated configuration.
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NATS_MAX_PAYLOAD } from "../src/adapters/nats/config.ts";
 import { NatsServer } from "../src/adapters/nats/server.ts";
 import { NatsTransport } from "../src/adapters/nats/transport.ts";
 import { eventually, message, transportContract } from "../src/adapters/transport.contract.ts";
@@ -56,6 +57,15 @@ describe("NATS accounts keep nodes out of traffic they are not party to", () => 
   const USFJ = "USFJ_C4I";
   const JSDF = "JSDF";
   const raw = (user: string) => connect({ servers: server.url, ...server.credentials(user) });
+
+  it("tells its nodes the server's message limit, which the generated configuration raises to 4 MiB", async () => {
+    const endpoint = await transport.connect(ROK);
+    try {
+      expect(endpoint.maxMessageBytes).toBe(NATS_MAX_PAYLOAD);
+    } finally {
+      await endpoint.close();
+    }
+  });
 
   it("refuses a node's subscription to another link's subjects, across and within accounts", async () => {
     for (const [user, subject] of [

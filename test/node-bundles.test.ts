@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeRecord } from "../src/audit/index.ts";
 import type { TrackReport } from "../src/model/item.ts";
-import { FRAME_RELEASE_BYTES } from "../src/node/node.ts";
+import { ENTRY_ALLOWANCE_BYTES, FRAME_RELEASE_BYTES, frameReleaseBytes } from "../src/node/node.ts";
 import { type FakeTimeNetwork, fakeTimeNetwork } from "./helpers/network.ts";
 import { shiftDays, t, trackExample } from "./helpers/policy.ts";
 
@@ -79,29 +79,30 @@ describe("a track bundle on its way through the hub", () => {
 });
 
 describe("a burst of large tracks", () => {
-  it("goes in bundles and envelopes of bounded size (under NATS's 1 MiB), and every track arrives", async () => {
-    const sizes: number[] = [];
+  /**
+   * Releases 200 tracks of about 9 KB each (100 trajectory samples) at once, 1.8 MB of releases, over
+   * endpoints that declare `maxMessageBytes` (or none); returns every track envelope's size, per sender.
+   */
+  async function burstSizes(maxMessageBytes: number | undefined): Promise<Map<string, number[]>> {
+    const sizes = new Map<string, number[]>();
     const burst = await fakeTimeNetwork(
       t(base.asOf),
       { conditions: { latencyMs: 1, jitterMs: 0 } },
       undefined,
       {
-        endpointFor: (id, endpoint) =>
-          id !== "ROK_KTMO_CELL"
-            ? endpoint
-            : {
-                nodeId: endpoint.nodeId,
-                send: (to, m) => {
-                  if (to === "USFK_TMO_CELL" && m.class === "track") sizes.push(m.payload.length);
-                  return endpoint.send(to, m);
-                },
-                subscribe: (h) => endpoint.subscribe(h),
-                close: () => endpoint.close(),
-              },
+        endpointFor: (id, endpoint) => ({
+          nodeId: endpoint.nodeId,
+          maxMessageBytes,
+          send: (to, m) => {
+            if (m.class === "track") sizes.set(id, [...(sizes.get(id) ?? []), m.payload.length]);
+            return endpoint.send(to, m);
+          },
+          subscribe: (h) => endpoint.subscribe(h),
+          close: () => endpoint.close(),
+        }),
       },
     );
     try {
-      // 200 tracks of about 9 KB each (100 trajectory samples), released in one task: 1.8 MB of releases.
       const sample = base.trajectory[0] as TrackReport["trajectory"][number];
       const trajectory = Array.from({ length: 100 }, (_, i) => ({ ...sample, altM: sample.altM + i }));
       const tracks = Array.from({ length: 200 }, (_, i) => ({
@@ -113,14 +114,43 @@ describe("a burst of large tracks", () => {
       const rok = burst.node("ROK_KTMO_CELL");
       await Promise.all(tracks.map((x) => rok.release(x, "JSDF", "real-time")));
       await burst.quiesce();
-      // Before the bound: one envelope of about 3 MB, three times NATS's default 1 MiB limit.
-      expect(sizes.length).toBeGreaterThan(1);
-      expect(Math.max(...sizes)).toBeLessThan(2 * FRAME_RELEASE_BYTES);
       const jsdf = burst.node("JSDF");
       expect(tracks.filter((x) => jsdf.picture.get(`KOR:${x.trackId}`)?.item.id === x.id)).toHaveLength(200);
       expect(jsdf.rejections).toEqual([]);
+      return sizes;
     } finally {
       await burst.close();
     }
+  }
+
+  it("goes in envelopes of at most FRAME_RELEASE_BYTES of releases where the transport sets no limit", async () => {
+    const sizes = await burstSizes(undefined);
+    const rok = sizes.get("ROK_KTMO_CELL") ?? [];
+    // Before any bound: one envelope of about 3 MB.
+    expect(rok.length).toBeGreaterThan(1);
+    expect(Math.max(...rok)).toBeLessThan(1.8 * frameReleaseBytes(undefined) + 16 * 1024);
+  });
+
+  for (const limit of [1024 * 1024, 300 * 1024]) {
+    it(`fits every envelope, the relays' too, to a transport's ${limit / 1024} KiB message limit`, async () => {
+      const sizes = await burstSizes(limit);
+      for (const id of ["ROK_KTMO_CELL", "USFK_TMO_CELL", "INDOPACOM_LINK_CTRL_HI", "USFJ_C4I"]) {
+        const sent = sizes.get(id) ?? [];
+        expect(sent.length, id).toBeGreaterThan(1);
+        expect(Math.max(...sent), id).toBeLessThanOrEqual(limit);
+        // Filled, not cut needlessly small: the largest holds more than half of what the limit allows.
+        expect(Math.max(...sent), id).toBeGreaterThan(limit / 2);
+      }
+    });
+  }
+});
+
+describe("the frame bound", () => {
+  it("is FRAME_RELEASE_BYTES without a limit, and fits 1.8 times it (with 16 KiB to spare) under one", () => {
+    expect(frameReleaseBytes(undefined)).toBe(FRAME_RELEASE_BYTES);
+    expect(frameReleaseBytes(64 * 1024 * 1024)).toBe(FRAME_RELEASE_BYTES);
+    expect(frameReleaseBytes(1024 * 1024)).toBe(Math.floor((1024 * 1024 - 16 * 1024) / 1.8));
+    // A limit too small for anything still lets one entry through at a time (the transport refuses it).
+    expect(frameReleaseBytes(1000)).toBe(ENTRY_ALLOWANCE_BYTES);
   });
 });

@@ -55,8 +55,8 @@ export const ReleaseHead = RelayedRelease.extend({
   item: RelayedRelease.shape.item.extend({ label: z.unknown() }),
 });
 
-/** The most track reports one bundle carries. */
-export const MAX_BUNDLE_TRACKS = 256;
+/** The most track reports one bundle carries (and the most releases one batch signature covers). */
+export const MAX_BUNDLE_TRACKS = 1024;
 
 /** A track report as a bundle carries it: without its label, which is the bundle's. */
 export const BundledTrack = TrackReport.omit({ label: true });

@@ -145,11 +145,31 @@ interface Onward {
 
 /**
  * The most release bytes one track bundle, or one envelope of tracks, carries (a single larger track
- * still goes, alone). A release travels base64url inside the envelope's JSON, which travels base64url
- * as a JWE: about 1.8 times its size on the wire, so 256 KiB of releases stay well under NATS's default
- * 1 MiB message limit whatever the tracks' size.
+ * still goes, alone), where the transport has no lower limit (`frameReleaseBytes`). Fewer, larger
+ * envelopes cost less per track: each envelope a node handles costs it a millisecond or more of CPU
+ * whatever its size (a process woken for it finds its caches cold), so at 6,000 tracks a second the
+ * relays used a fifth less CPU with bundles of up to 1,024 tracks than with 256 (bench/RESULTS.md,
+ * ninth session).
  */
-export const FRAME_RELEASE_BYTES = 256 * 1024;
+export const FRAME_RELEASE_BYTES = 1024 * 1024;
+
+/**
+ * What an envelope entry adds to its release's bytes, counted towards the bound: its id, destination,
+ * table indexes and Merkle proof path (up to 1,024 leaves: ten 43-character hashes).
+ */
+export const ENTRY_ALLOWANCE_BYTES = 1024;
+
+/**
+ * The release bytes (each entry counted with `ENTRY_ALLOWANCE_BYTES`) one envelope of tracks may carry
+ * for a transport whose messages hold at most `maxMessageBytes`. A release travels base64url inside the
+ * envelope's JSON, which travels base64url as a JWE: under 1.8 times the counted bytes on the wire; 16
+ * KiB are left for the JWE header and the transport's headers.
+ */
+export function frameReleaseBytes(maxMessageBytes?: number): number {
+  if (maxMessageBytes === undefined) return FRAME_RELEASE_BYTES;
+  const fits = Math.floor((maxMessageBytes - 16 * 1024) / 1.8);
+  return Math.max(ENTRY_ALLOWANCE_BYTES, Math.min(FRAME_RELEASE_BYTES, fits));
+}
 
 /** Channels kept per partner after rekeys, so that what was sealed under them still opens. */
 const PREVIOUS_CHANNELS = 4;
@@ -185,6 +205,8 @@ export class TriwatchNode {
   #pending = new Map<string, PendingHandshake[]>();
   #receiver: Receiver;
   #tracks: TrackBatcher<TrackMeta, QueuedTrack>;
+  /** The release bytes one bundle or envelope of tracks carries here (`frameReleaseBytes` of the endpoint's limit). */
+  readonly #frameBytes: number;
   /** Per next hop, the end of the queue of envelopes being sealed and sent (sequence numbers in order). */
   #sending = new Map<string, Promise<void>>();
   /** Envelopes queued in `#send` and not yet handed to the transport (or failed). */
@@ -227,6 +249,7 @@ export class TriwatchNode {
     this.id = deps.spec.id;
     this.party = deps.spec.party;
     this.#partyOf = new Map(deps.topology.nodes.map((n) => [n.id, n.party]));
+    this.#frameBytes = frameReleaseBytes(deps.endpoint.maxMessageBytes);
     this.#audit = new NodeAudit(
       this.id,
       this.party,
@@ -823,7 +846,8 @@ export class TriwatchNode {
     const releasedAt = this.#deps.now();
     const out: PendingTrack<TrackMeta>[] = [];
     for (const group of groups.values()) {
-      for (const part of bounded(group, MAX_BUNDLE_TRACKS, (t) => Buffer.byteLength(t.json))) {
+      const size = (t: QueuedTrack) => Buffer.byteLength(t.json);
+      for (const part of bounded(group, MAX_BUNDLE_TRACKS, this.#frameBytes, size)) {
         const first = part[0] as QueuedTrack;
         const release = assembleBundle({
           origin: this.id,
@@ -849,7 +873,7 @@ export class TriwatchNode {
 
   /**
    * Seals a window's signed tracks, one envelope per next hop and traffic class (more than one when
-   * their releases exceed `FRAME_RELEASE_BYTES`).
+   * their releases exceed the node's frame bound, `frameReleaseBytes`).
    */
   async #sendTracks(signed: SignedTrack<TrackMeta>[]): Promise<void> {
     const groups = new Map<string, { meta: TrackMeta; entries: EntryArgs[] }>();
@@ -861,7 +885,7 @@ export class TriwatchNode {
     }
     await Promise.all(
       [...groups.values()].flatMap(({ meta, entries }) =>
-        bounded(entries, Number.POSITIVE_INFINITY, (e) => e.release.bytes.length).map((frame) =>
+        bounded(entries, Number.POSITIVE_INFINITY, this.#frameBytes, entrySize).map((frame) =>
           this.#send(meta.next, meta.trafficClass, (hop) => sealFrame(hop, frame)),
         ),
       ),
@@ -950,10 +974,18 @@ export class TriwatchNode {
     }
     for (const [next, items] of onward) {
       const markings = new Map(items.map((o) => [o.opened, o.marking]));
-      const opened = items.map((o) => o.opened);
-      const relayed = this.#send(next, d.class, (hop) =>
-        relayFrame(opened, hop, (o) => markings.get(o) as Marking),
+      // In envelopes this node's transport carries (a partner's may allow larger ones).
+      const frames = bounded(
+        items.map((o) => o.opened),
+        Number.POSITIVE_INFINITY,
+        this.#frameBytes,
+        (o) => o.releaseBytes.length + ENTRY_ALLOWANCE_BYTES,
       );
+      const relayed = Promise.all(
+        frames.map((opened) =>
+          this.#send(next, d.class, (hop) => relayFrame(opened, hop, (o) => markings.get(o) as Marking)),
+        ),
+      ).then(() => {});
       // A report is acknowledged only once passed on (the transport redelivers it otherwise, and the
       // final recipient's inbox keeps it once); a track that cannot go on is lost, as tracks may be.
       if (d.class === "report") await relayed;
@@ -1168,17 +1200,22 @@ export class TriwatchNode {
   }
 }
 
+/** An envelope entry's size as `bounded` counts it: its release bytes and the entry's allowance. */
+function entrySize(e: EntryArgs): number {
+  return e.release.bytes.length + ENTRY_ALLOWANCE_BYTES;
+}
+
 /**
- * `xs` cut, in order, into runs of at most `count` items whose sizes add up to at most
- * `FRAME_RELEASE_BYTES` (an item larger than that alone makes a run).
+ * `xs` cut, in order, into runs of at most `count` items whose sizes add up to at most `limit` (an item
+ * larger than that alone makes a run).
  */
-function bounded<T>(xs: readonly T[], count: number, size: (x: T) => number): T[][] {
+function bounded<T>(xs: readonly T[], count: number, limit: number, size: (x: T) => number): T[][] {
   const runs: T[][] = [];
   let run: T[] = [];
   let bytes = 0;
   for (const x of xs) {
     const n = size(x);
-    if (run.length > 0 && (run.length >= count || bytes + n > FRAME_RELEASE_BYTES)) {
+    if (run.length > 0 && (run.length >= count || bytes + n > limit)) {
       runs.push(run);
       run = [];
       bytes = 0;

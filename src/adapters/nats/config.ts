@@ -125,6 +125,9 @@ export function accountsBlock(
   return accounts;
 }
 
+/** `max_payload` of the servers this project generates: 4 MiB (NATS's default is 1 MiB; it warns above 8 MiB). */
+export const NATS_MAX_PAYLOAD = 4 * 1024 * 1024;
+
 /** The whole configuration file; with no topology, a plain server without accounts (for baselines). */
 export function natsConfig(
   place: ServerPlacement,
@@ -134,6 +137,10 @@ export function natsConfig(
     `host: "127.0.0.1"`,
     `port: ${place.port}`,
     `http_port: ${place.monitorPort}`,
+    // Room for a node's largest envelope of tracks (1 MiB of releases, about 1.9 MB on the wire; see
+    // FRAME_RELEASE_BYTES): fewer, larger envelopes cost less per track. Nodes fit their envelopes to
+    // whatever limit a server has, so a server left at NATS's default 1 MiB still works.
+    `max_payload: ${NATS_MAX_PAYLOAD}`,
     `ports_file_dir: ${JSON.stringify(place.portsDir)}`,
     `log_file: ${JSON.stringify(place.logFile)}`,
     `jetstream: ${JSON.stringify({ store_dir: place.storeDir, max_memory_store: 64 * 1024 * 1024 })}`,

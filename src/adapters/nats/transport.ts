@@ -121,6 +121,11 @@ class NatsEndpoint implements TransportEndpoint {
   #subscribing = false;
   #closed = false;
 
+  /** The server's `max_payload`, from its INFO (NATS refuses a larger publish). */
+  get maxMessageBytes(): number | undefined {
+    return this.#nc.info?.max_payload;
+  }
+
   constructor(
     nodeId: string,
     nc: NatsConnection,

@@ -8,7 +8,9 @@
  * `--sweep` runs several track counts on the same five processes and reports the saturation point: the
  * highest offered rate at which everything arrived with a p99 under a second.
  * `npx tsx bench/processes.ts [--sweep 50,100,200] [--seconds 10] [--pglite] [--audit-delay-ms 5]
- * [--batch-window-ms 5] [--cpu-prof DIR]` (each node's V8 CPU profile, DIR/NODE_ID.cpuprofile)
+ * [--batch-window-ms 5] [--phases 1] [--semi-space-mb 64] [--cpu-prof DIR]` (each node's V8 CPU profile,
+ * DIR/NODE_ID.cpuprofile; `--phases N`: each tick's updates spread over N slots instead of all at once;
+ * `--semi-space-mb`: the nodes' young generation, as the bin's shebang sets it, 0 for Node's default)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -29,6 +31,14 @@ const arg = (name: string, fallback: string): string => {
 };
 const COUNTS = arg("sweep", "50,100,200").split(",").map(Number);
 const SECONDS = Number(arg("seconds", "10"));
+/**
+ * How the tracks' updates are spread over each 100 ms (`--phases N`): in N slots, track i in slot i mod
+ * N. 1 (the default): every track at the same instant, the worst case, a burst of all of them each tick;
+ * 10: a tenth every 10 ms, as tracks whose updates are not in step would come.
+ */
+const PHASES = Math.max(1, Math.floor(Number(arg("phases", "1"))));
+/** Each node's V8 young generation (`--semi-space-mb N`, as `bin/triwatch.mjs`'s shebang runs it; 0: Node's default). */
+const SEMI_SPACE_MB = Number(arg("semi-space-mb", "64"));
 const PGLITE = process.argv.includes("--pglite");
 /** Each node's `auditDelayMs` (site file; absent: the node's default, 5 ms). */
 const AUDIT_DELAY_MS = Number(arg("audit-delay-ms", "-1"));
@@ -142,6 +152,7 @@ async function main(): Promise<void> {
       const child = spawn(
         process.execPath,
         [
+          ...(SEMI_SPACE_MB > 0 ? [`--max-semi-space-size=${SEMI_SPACE_MB}`] : []),
           ...(CPU_PROF
             ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${id}.cpuprofile`]
             : []),
@@ -183,7 +194,7 @@ async function main(): Promise<void> {
     const rok = procs.get(ROK) as Proc;
     console.log(
       `five node processes over NATS (accounts per nation), stores ${PGLITE ? "PGlite on disk" : "PostgreSQL (127.0.0.1)"}, ` +
-        `ROK fed release commands on stdin; ${SECONDS} s per run`,
+        `ROK fed release commands on stdin (${PHASES === 1 ? "every track at once each 100 ms" : `each 100 ms in ${PHASES} slots`}); nodes with ${SEMI_SPACE_MB > 0 ? `a ${SEMI_SPACE_MB} MiB` : "the default"} young generation; ${SECONDS} s per run`,
     );
     const results: { offered: number; keptUp: boolean; rate: number }[] = [];
     // The first run warms the processes up (JIT, connections, statements) and is not reported.
@@ -208,20 +219,22 @@ async function main(): Promise<void> {
       const ticks = warmUp ? 20 : SECONDS * 10;
       let released = 0;
       let late = 0;
-      for (let tick = 0; tick < ticks; tick++) {
-        const wait = wall0 + tick * 100 - performance.now();
+      // Each tick of 100 ms is cut into PHASES slots; track i is updated in slot i mod PHASES.
+      const slotMs = 100 / PHASES;
+      for (let slot = 0; slot < ticks * PHASES; slot++) {
+        const wait = wall0 + slot * slotMs - performance.now();
         if (wait > 0) await sleep(wait);
-        else late++;
-        // The tick's command once, cut where each track's ids go (the feeder stands in for a sensor
+        else if (slot % PHASES === 0) late++;
+        // The slot's command once, cut where each track's ids go (the feeder stands in for a sensor
         // feed and should take as little of the machine as it can).
-        const parts = tickCommand(epoch0 + tick * 100);
+        const parts = tickCommand(epoch0 + slot * slotMs);
         const lines: string[] = [];
-        for (let i = 0; i < tracks; i++) {
+        for (let i = slot % PHASES; i < tracks; i += PHASES) {
           const id = `KOR-TR-PROC-${released++}`;
           sentAt.set(id, performance.now());
           lines.push(`${parts[0]}${id}${parts[1]}PROC-${i}${parts[2]}`);
         }
-        rok.child.stdin?.write(`${lines.join("\n")}\n`);
+        if (lines.length > 0) rok.child.stdin?.write(`${lines.join("\n")}\n`);
       }
       const drain = performance.now();
       while (received < released && performance.now() - drain < 10_000) await sleep(50);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { strictBase64url } from "./base64url.ts";
+import { authenticatedBase64url, strictBase64url } from "./base64url.ts";
 
 describe("strict base64url", () => {
   it("accepts only the canonical encoding of the expected length", () => {
@@ -13,5 +13,13 @@ describe("strict base64url", () => {
     expect(strictBase64url(twin, 32)).toBeNull();
     expect(strictBase64url(`${h}=`, 32)).toBeNull();
     expect(strictBase64url("a+b/", undefined)).toBeNull();
+  });
+  it("authenticatedBase64url decodes any spelling and leaves the check to the bytes' authentication", () => {
+    const h = Buffer.alloc(32, 7).toString("base64url");
+    const twin = `${h.slice(0, -1)}${String.fromCharCode(h.charCodeAt(h.length - 1) + 1)}`;
+    for (const t of [h, twin, ` ${h}`, h.replace(/-/g, "+").replace(/_/g, "/")])
+      expect(authenticatedBase64url(t)?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(authenticatedBase64url("")).toBeNull();
+    expect(authenticatedBase64url("!!")).toBeNull();
   });
 });

@@ -1252,7 +1252,9 @@ function bundleSubject(opened: Opened, subjects: readonly DecisionItem[]): Bundl
 /** The permits among `decisions`, one per agreement and route (the marking follows from those). */
 function permitsOf(decisions: readonly Decision[]): Permit[] {
   const seen = new Map<string, Permit>();
-  for (const d of decisions) if (d.outcome === "permit") seen.set(`${d.agreement}|${d.route.join(">")}`, d);
+  // Each distinct decision once: `decideEach` gives the tracks of a time class one decision object.
+  for (const d of new Set(decisions))
+    if (d.outcome === "permit") seen.set(`${d.agreement}|${d.route.join(">")}`, d);
   return [...seen.values()];
 }
 
@@ -1287,9 +1289,15 @@ function sameDecision(
   subjects: readonly DecisionItem[],
 ): { decision: Decision; subjects: DecisionItem[] }[] {
   const groups = new Map<string, { decision: Decision; subjects: DecisionItem[] }>();
+  // Keyed once per distinct decision object (`decideEach` shares one across a time class's tracks).
+  const keys = new Map<Decision, string>();
   decisions.forEach((decision, i) => {
-    const agreement = decision.outcome === "permit" ? decision.agreement : "";
-    const key = `${decision.outcome}|${agreement}|${decision.route.join(">")}`;
+    let key = keys.get(decision);
+    if (key === undefined) {
+      const agreement = decision.outcome === "permit" ? decision.agreement : "";
+      key = `${decision.outcome}|${agreement}|${decision.route.join(">")}`;
+      keys.set(decision, key);
+    }
     const group = groups.get(key) ?? { decision, subjects: [] };
     group.subjects.push(subjects[i] as DecisionItem);
     groups.set(key, group);

@@ -7,7 +7,7 @@ import { compactDecrypt } from "jose";
 import type { z } from "zod";
 import { markChecked } from "../model/checked.ts";
 import { Item, type TrackReport } from "../model/item.ts";
-import { authenticatedBase64url } from "./base64url.ts";
+import { strictBase64url } from "./base64url.ts";
 import { checkMarking, compareShownLabel } from "./labels.ts";
 import type { ProofCheck } from "./originator.ts";
 import { ageProblem, type Receiver } from "./receiver.ts";
@@ -93,9 +93,8 @@ export function openEntry(
     );
   }
   const b64 = wire.release ?? "";
-  // Its spelling is not checked: the originator's proof covers the bytes, which is all any hop reads.
-  const bytes = authenticatedBase64url(b64);
-  if (!bytes) return reject("MALFORMED", "release is not base64url", claimed);
+  const bytes = strictBase64url(b64);
+  if (!bytes) return reject("MALFORMED", "release is not canonical base64url", claimed);
   return checkRelease({ r, hop, shown, proof, got: { bytes, b64 }, now, claimed });
 }
 

@@ -197,7 +197,7 @@ export const WireEntry = z.strictObject({
   marking: z.number().int().nonnegative(),
   label: z.number().int().nonnegative(),
   proof: z.discriminatedUnion("kind", [ReportProof, WireBatchProof]),
-  release: z.string().min(1).optional(), // base64url; its bytes are checked against the originator's proof
+  release: z.string().min(1).optional(), // decoded strictly (canonical base64url) when opened
   sealed: z.string().regex(COMPACT_JWE, "a compact JWE").optional(),
 });
 export type WireEntry = z.infer<typeof WireEntry>;

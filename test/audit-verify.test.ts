@@ -34,8 +34,8 @@ let keyDir: string;
 const stores: PostgresStore[] = [];
 
 const at = (id: string) => `${URL}?schema=${schemaOf[id]}`;
-/** `triwatch audit verify` of JSDF's log in its store, with `extra` options. */
-const jsdfVerify = (...extra: string[]) => [
+/** `triwatch audit verify` of JSDF's log in its store, with the keys in `keys`, and `extra` options. */
+const verifyWith = (keys: string, ...extra: string[]) => [
   "audit",
   "verify",
   "--node",
@@ -43,9 +43,11 @@ const jsdfVerify = (...extra: string[]) => [
   "--store",
   at(JSDF),
   "--keys",
-  keyDir,
+  keys,
   ...extra,
 ];
+/** The same with the test's keys. */
+const jsdfVerify = (...extra: string[]) => verifyWith(keyDir, ...extra);
 async function verify(...extra: string[]) {
   const run = await cli(...jsdfVerify("--json", ...extra));
   return { ...run, report: run.out.trim() ? (JSON.parse(run.out) as LogCheckReport) : undefined };
@@ -223,16 +225,7 @@ describe("triwatch audit verify", () => {
     );
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no PGlite database there/);
-    const noKeys = await cli(
-      "audit",
-      "verify",
-      "--node",
-      JSDF,
-      "--store",
-      at(JSDF),
-      "--keys",
-      join(keyDir, "nope"),
-    );
+    const noKeys = await cli(...verifyWith(join(keyDir, "nope")));
     expect(noKeys.code).toBe(2);
     expect(noKeys.err).toMatch(/--keys/);
     const help = await cli("audit", "verify", "--help");

@@ -845,8 +845,8 @@ export class TriwatchNode {
     }
     const releasedAt = this.#deps.now();
     const out: PendingTrack<TrackMeta>[] = [];
+    const size = (t: QueuedTrack) => Buffer.byteLength(t.json);
     for (const group of groups.values()) {
-      const size = (t: QueuedTrack) => Buffer.byteLength(t.json);
       for (const part of bounded(group, MAX_BUNDLE_TRACKS, this.#frameBytes, size)) {
         const first = part[0] as QueuedTrack;
         const release = assembleBundle({
@@ -885,8 +885,8 @@ export class TriwatchNode {
     }
     await Promise.all(
       [...groups.values()].flatMap(({ meta, entries }) =>
-        bounded(entries, Number.POSITIVE_INFINITY, this.#frameBytes, entrySize).map((frame) =>
-          this.#send(meta.next, meta.trafficClass, (hop) => sealFrame(hop, frame)),
+        bounded(entries, Number.POSITIVE_INFINITY, this.#frameBytes, (e) => counted(e.release.bytes)).map(
+          (frame) => this.#send(meta.next, meta.trafficClass, (hop) => sealFrame(hop, frame)),
         ),
       ),
     );
@@ -979,7 +979,7 @@ export class TriwatchNode {
         items.map((o) => o.opened),
         Number.POSITIVE_INFINITY,
         this.#frameBytes,
-        (o) => o.releaseBytes.length + ENTRY_ALLOWANCE_BYTES,
+        (o) => counted(o.releaseBytes),
       );
       const relayed = Promise.all(
         frames.map((opened) =>
@@ -1201,8 +1201,8 @@ export class TriwatchNode {
 }
 
 /** An envelope entry's size as `bounded` counts it: its release bytes and the entry's allowance. */
-function entrySize(e: EntryArgs): number {
-  return e.release.bytes.length + ENTRY_ALLOWANCE_BYTES;
+function counted(release: Uint8Array): number {
+  return release.length + ENTRY_ALLOWANCE_BYTES;
 }
 
 /**
@@ -1253,9 +1253,13 @@ function bundleSubject(opened: Opened, subjects: readonly DecisionItem[]): Bundl
 function permitsOf(decisions: readonly Decision[]): Permit[] {
   const seen = new Map<string, Permit>();
   // Each distinct decision once: `decideEach` gives the tracks of a time class one decision object.
-  for (const d of new Set(decisions))
-    if (d.outcome === "permit") seen.set(`${d.agreement}|${d.route.join(">")}`, d);
+  for (const d of new Set(decisions)) if (d.outcome === "permit") seen.set(decisionKey(d), d);
   return [...seen.values()];
+}
+
+/** What tells decisions apart for a bundle: outcome, agreement and route. */
+function decisionKey(d: Decision): string {
+  return `${d.outcome}|${d.outcome === "permit" ? d.agreement : ""}|${d.route.join(">")}`;
 }
 
 /**
@@ -1294,8 +1298,7 @@ function sameDecision(
   decisions.forEach((decision, i) => {
     let key = keys.get(decision);
     if (key === undefined) {
-      const agreement = decision.outcome === "permit" ? decision.agreement : "";
-      key = `${decision.outcome}|${agreement}|${decision.route.join(">")}`;
+      key = decisionKey(decision);
       keys.set(decision, key);
     }
     const group = groups.get(key) ?? { decision, subjects: [] };
